@@ -1,0 +1,24 @@
+// Command groups of the snaplake CLI. Each Register* adds a subcommand tree to
+// the app; the chosen command stores its process exit status in *exit_code.
+// Errors are printed as one line on stderr: "snaplake: <what went wrong>".
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "common/status.h"
+
+namespace snaplake::cli {
+
+using ExitCode = int;
+
+// Exit statuses shared by every command (documented in README).
+inline constexpr ExitCode kExitOk = 0;
+inline constexpr ExitCode kExitError = 1;       // the command failed; see the message
+inline constexpr ExitCode kExitUsage = 2;       // bad command line (CLI11's own code)
+
+// Prints "snaplake: <message>" on stderr and returns kExitError (for !ok()).
+ExitCode ReportError(const Status& status);
+
+void RegisterParquetCommands(CLI::App& app, ExitCode* exit_code);
+
+}  // namespace snaplake::cli

@@ -1,0 +1,22 @@
+// snaplake: the command-line entry point. Each command group lives in its own
+// file under src/cli/ and registers itself here.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "common/version.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"snaplake: consistent database snapshots to Parquet and Delta Lake"};
+  app.set_version_flag("--version", std::string(snaplake::kCreatedBy));
+  app.require_subcommand(1);
+  snaplake::cli::ExitCode exit_code = 0;
+  snaplake::cli::RegisterParquetCommands(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}
