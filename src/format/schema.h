@@ -43,6 +43,9 @@ enum class TimeUnit : uint8_t { kMillis, kMicros, kNanos };
 struct Field;
 
 struct Type {
+  Type() = default;
+  explicit Type(TypeId type_id) : id(type_id) {}
+
   TypeId id = TypeId::kInt32;
   int32_t precision = 0;  // kDecimal
   int32_t scale = 0;      // kDecimal
