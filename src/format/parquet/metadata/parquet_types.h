@@ -148,7 +148,7 @@ struct LogicalType {
   std::optional<int32_t> geography_algorithm;       // EdgeInterpolationAlgorithm
   // For kUnrecognized read from a file: the union field id we saw (0 if the
   // union was empty). Writing a kUnrecognized type emits an empty struct under
-  // this id, or omits the logical type when it is 0.
+  // this id if it is not a member we know (9 or >= 19), else omits the type.
   int16_t unrecognized_field_id = 0;
 
   bool operator==(const LogicalType&) const = default;
