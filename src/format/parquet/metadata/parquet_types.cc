@@ -36,6 +36,9 @@ Status ReadValue(CompactReader& r, ColumnChunk* v);
 Status ReadValue(CompactReader& r, RowGroup* v);
 Status ReadValue(CompactReader& r, ColumnOrder* v);
 Status ReadValue(CompactReader& r, FileMetaData* v);
+Status ReadValue(CompactReader& r, PageLocation* v);
+Status ReadValue(CompactReader& r, OffsetIndex* v);
+Status ReadValue(CompactReader& r, ColumnIndex* v);
 
 Status ReadValue(CompactReader& r, bool* v) { return r.ReadBool(v); }
 Status ReadValue(CompactReader& r, int8_t* v) { return r.ReadI8(v); }
@@ -99,7 +102,13 @@ Status ReadList(CompactReader& r, std::vector<T>* v, bool* matched) {
   constexpr size_t kEagerBytes = 64;
   v->reserve(sizeof(T) <= kEagerBytes ? size : std::min<uint32_t>(size, 1024));
   for (uint32_t i = 0; i < size; ++i) {
-    SL_RETURN_NOT_OK(ReadValue(r, &v->emplace_back()));
+    if constexpr (std::is_same_v<T, bool>) {  // vector<bool> hands out no bool&
+      bool b;
+      SL_RETURN_NOT_OK(r.ReadBool(&b));
+      v->push_back(b);
+    } else {
+      SL_RETURN_NOT_OK(ReadValue(r, &v->emplace_back()));
+    }
   }
   return Status::OK();
 }
@@ -554,6 +563,54 @@ Status ReadValue(CompactReader& r, FileMetaData* v) {
   return Require(r, has_groups, "FileMetaData.row_groups");
 }
 
+Status ReadValue(CompactReader& r, PageLocation* v) {
+  bool has_offset = false, has_size = false, has_first_row = false;
+  SL_RETURN_NOT_OK(ReadStruct(r, [&](int16_t id, CompactType t) -> Status {
+    switch (id) {
+      case 1: return ReadField(r, t, &v->offset, &has_offset);
+      case 2: return ReadField(r, t, &v->compressed_page_size, &has_size);
+      case 3: return ReadField(r, t, &v->first_row_index, &has_first_row);
+      default: return r.Skip(t);
+    }
+  }));
+  SL_RETURN_NOT_OK(Require(r, has_offset, "PageLocation.offset"));
+  SL_RETURN_NOT_OK(Require(r, has_size, "PageLocation.compressed_page_size"));
+  return Require(r, has_first_row, "PageLocation.first_row_index");
+}
+
+Status ReadValue(CompactReader& r, OffsetIndex* v) {
+  bool has_locations = false;
+  SL_RETURN_NOT_OK(ReadStruct(r, [&](int16_t id, CompactType t) -> Status {
+    switch (id) {
+      case 1: return ReadField(r, t, &v->page_locations, &has_locations);
+      case 2: return ReadField(r, t, &v->unencoded_byte_array_data_bytes);
+      default: return r.Skip(t);
+    }
+  }));
+  return Require(r, has_locations, "OffsetIndex.page_locations");
+}
+
+Status ReadValue(CompactReader& r, ColumnIndex* v) {
+  bool has_null_pages = false, has_min = false, has_max = false, has_order = false;
+  SL_RETURN_NOT_OK(ReadStruct(r, [&](int16_t id, CompactType t) -> Status {
+    switch (id) {
+      case 1: return ReadField(r, t, &v->null_pages, &has_null_pages);
+      case 2: return ReadField(r, t, &v->min_values, &has_min);
+      case 3: return ReadField(r, t, &v->max_values, &has_max);
+      case 4: return ReadField(r, t, &v->boundary_order, &has_order);
+      case 5: return ReadField(r, t, &v->null_counts);
+      case 6: return ReadField(r, t, &v->repetition_level_histograms);
+      case 7: return ReadField(r, t, &v->definition_level_histograms);
+      case 8: return ReadField(r, t, &v->nan_counts);
+      default: return r.Skip(t);
+    }
+  }));
+  SL_RETURN_NOT_OK(Require(r, has_null_pages, "ColumnIndex.null_pages"));
+  SL_RETURN_NOT_OK(Require(r, has_min, "ColumnIndex.min_values"));
+  SL_RETURN_NOT_OK(Require(r, has_max, "ColumnIndex.max_values"));
+  return Require(r, has_order, "ColumnIndex.boundary_order");
+}
+
 // ================================================================= writing
 
 void WriteValue(CompactWriter& w, const Statistics& v);
@@ -571,7 +628,11 @@ void WriteValue(CompactWriter& w, const ColumnChunk& v);
 void WriteValue(CompactWriter& w, const RowGroup& v);
 void WriteValue(CompactWriter& w, const ColumnOrder& v);
 
+void WriteValue(CompactWriter& w, const PageLocation& v);
+
 void WriteValue(CompactWriter& w, const std::string& v) { w.WriteBinary(v); }
+void WriteValue(CompactWriter& w, bool v) { w.WriteBool(v); }
+void WriteValue(CompactWriter& w, int64_t v) { w.WriteI64(v); }
 template <typename E>
   requires std::is_enum_v<E>
 void WriteValue(CompactWriter& w, E v) {
@@ -878,6 +939,34 @@ void WriteValue(CompactWriter& w, const FileMetaData& v) {
   w.StructEnd();
 }
 
+void WriteValue(CompactWriter& w, const PageLocation& v) {
+  w.StructBegin();
+  w.FieldI64(1, v.offset);
+  w.FieldI32(2, v.compressed_page_size);
+  w.FieldI64(3, v.first_row_index);
+  w.StructEnd();
+}
+
+void WriteValue(CompactWriter& w, const OffsetIndex& v) {
+  w.StructBegin();
+  WriteListField(w, 1, v.page_locations);
+  WriteListField(w, 2, v.unencoded_byte_array_data_bytes);
+  w.StructEnd();
+}
+
+void WriteValue(CompactWriter& w, const ColumnIndex& v) {
+  w.StructBegin();
+  WriteListField(w, 1, v.null_pages);
+  WriteListField(w, 2, v.min_values);
+  WriteListField(w, 3, v.max_values);
+  WriteEnumField(w, 4, v.boundary_order);
+  WriteListField(w, 5, v.null_counts);
+  WriteListField(w, 6, v.repetition_level_histograms);
+  WriteListField(w, 7, v.definition_level_histograms);
+  WriteListField(w, 8, v.nan_counts);
+  w.StructEnd();
+}
+
 }  // namespace
 
 Status DeserializeFileMetaData(ByteView bytes, FileMetaData* out) {
@@ -903,6 +992,28 @@ Status DeserializePageHeader(ByteView bytes, PageHeader* out, size_t* consumed) 
 void SerializePageHeader(const PageHeader& h, ByteBuffer* out) {
   CompactWriter w(out);
   WriteValue(w, h);
+}
+
+Status DeserializeColumnIndex(ByteView bytes, ColumnIndex* out) {
+  *out = ColumnIndex();
+  CompactReader r(bytes, "Parquet page index");
+  return ReadValue(r, out);
+}
+
+void SerializeColumnIndex(const ColumnIndex& index, ByteBuffer* out) {
+  CompactWriter w(out);
+  WriteValue(w, index);
+}
+
+Status DeserializeOffsetIndex(ByteView bytes, OffsetIndex* out) {
+  *out = OffsetIndex();
+  CompactReader r(bytes, "Parquet page index");
+  return ReadValue(r, out);
+}
+
+void SerializeOffsetIndex(const OffsetIndex& index, ByteBuffer* out) {
+  CompactWriter w(out);
+  WriteValue(w, index);
 }
 
 }  // namespace snaplake::parquet

@@ -318,6 +318,36 @@ struct FileMetaData {
   bool operator==(const FileMetaData&) const = default;
 };
 
+// The page index (stored between the row groups and the footer; located by
+// ColumnChunk.{column,offset}_index_{offset,length}).
+struct PageLocation {
+  int64_t offset = 0;                // of the page (its header) in the file
+  int32_t compressed_page_size = 0;  // including the page header
+  int64_t first_row_index = 0;       // within the row group
+
+  bool operator==(const PageLocation&) const = default;
+};
+
+struct OffsetIndex {
+  std::vector<PageLocation> page_locations;
+  std::optional<std::vector<int64_t>> unencoded_byte_array_data_bytes;
+
+  bool operator==(const OffsetIndex&) const = default;
+};
+
+struct ColumnIndex {
+  std::vector<bool> null_pages;  // a list<bool> on the wire: one byte each
+  std::vector<std::string> min_values;
+  std::vector<std::string> max_values;
+  BoundaryOrder boundary_order = BoundaryOrder::kUnordered;
+  std::optional<std::vector<int64_t>> null_counts;
+  std::optional<std::vector<int64_t>> repetition_level_histograms;
+  std::optional<std::vector<int64_t>> definition_level_histograms;
+  std::optional<std::vector<int64_t>> nan_counts;
+
+  bool operator==(const ColumnIndex&) const = default;
+};
+
 // Parses a whole footer (the Thrift bytes between the data and the 8-byte
 // trailer). Trailing bytes after the struct are ignored.
 Status DeserializeFileMetaData(ByteView bytes, FileMetaData* out);
@@ -328,5 +358,11 @@ void SerializeFileMetaData(const FileMetaData& md, ByteBuffer* out);
 Status DeserializePageHeader(ByteView bytes, PageHeader* out, size_t* consumed);
 // Appends the compact-protocol encoding of `h` to `out`.
 void SerializePageHeader(const PageHeader& h, ByteBuffer* out);
+
+// Page index structures ("Parquet page index is corrupt: ..." on bad input).
+Status DeserializeColumnIndex(ByteView bytes, ColumnIndex* out);
+void SerializeColumnIndex(const ColumnIndex& index, ByteBuffer* out);
+Status DeserializeOffsetIndex(ByteView bytes, OffsetIndex* out);
+void SerializeOffsetIndex(const OffsetIndex& index, ByteBuffer* out);
 
 }  // namespace snaplake::parquet
