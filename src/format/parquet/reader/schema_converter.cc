@@ -86,6 +86,8 @@ bool MapLogical(const SchemaElement& el, const LogicalType& lt, Type* type, Valu
         return false;
       }
       *type = Type::Time(ToTimeUnit(lt.unit), lt.is_adjusted_to_utc);
+      // A Column holds every TIME as int64 (see column_batch.h).
+      if (p == PhysicalType::kInt32) *conv = ValueConversion::kInt32ToInt64;
       return true;
     case Kind::kTimestamp:
       if (p != PhysicalType::kInt64) return false;
@@ -145,6 +147,7 @@ bool MapConverted(const SchemaElement& el, ConvertedType ct, Type* type, ValueCo
     case ConvertedType::kTimeMillis:
       if (!i32) return false;
       *type = Type::Time(TimeUnit::kMillis, false);
+      *conv = ValueConversion::kInt32ToInt64;  // TIME is int64 in a Column
       return true;
     case ConvertedType::kTimeMicros:
       if (!i64) return false;
