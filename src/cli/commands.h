@@ -11,10 +11,10 @@ namespace snaplake::cli {
 
 using ExitCode = int;
 
-// Exit statuses shared by every command (documented in README).
+// Exit statuses shared by every command (documented in README and docs/cli.md).
 inline constexpr ExitCode kExitOk = 0;
 inline constexpr ExitCode kExitError = 1;       // the command failed; see the message
-inline constexpr ExitCode kExitUsage = 2;       // bad command line (CLI11's own code)
+inline constexpr ExitCode kExitUsage = 2;       // bad command line (unknown option, missing argument)
 
 // Prints "snaplake: <message>" on stderr and returns kExitError (for !ok()).
 ExitCode ReportError(const Status& status);

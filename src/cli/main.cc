@@ -16,7 +16,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11 prints the message (or the help); its own codes (104-109) are
+    // folded into one documented status for a bad command line.
+    const int code = app.exit(e);
+    return code == 0 ? snaplake::cli::kExitOk : snaplake::cli::kExitUsage;
   }
   return exit_code;
 }

@@ -27,7 +27,9 @@ namespace snaplake::parquet {
 struct WriterOptions {
   CompressionCodec compression = CompressionCodec::kSnappy;
   int compression_level = kDefaultCompressionLevel;
-  // A row group is closed once its encoded (compressed) bytes reach this.
+  // A row group is closed after the Write() that brings its encoded
+  // (compressed) bytes to this; feed batches of a few thousand rows to keep
+  // the overshoot small.
   int64_t row_group_bytes = int64_t{128} << 20;
   // A data page is closed once its encoded (uncompressed) bytes reach this.
   int64_t page_bytes = int64_t{1} << 20;
