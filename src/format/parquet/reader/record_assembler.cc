@@ -60,6 +60,38 @@ int64_t CountValid(const uint8_t* v, int64_t n) {
   return c;
 }
 
+// Moves `values` dense values (at the front of base) to their `slots` slots,
+// back to front, zeroing NULL slots. Branch-free: NULLs fall at random, and a
+// mispredicted branch per slot costs more than the copy.
+template <typename T>
+void SpreadFixed(uint8_t* base, const uint8_t* valid, int64_t slots, int64_t values) {
+  int64_t j = values - 1;
+  int64_t i = slots - 1;
+  for (; i > j && j >= 0; --i) {
+    T x;
+    std::memcpy(&x, base + j * sizeof(T), sizeof(T));
+    const T keep = T{0} - static_cast<T>(valid[i]);  // all ones or zero
+    x &= keep;
+    std::memcpy(base + i * sizeof(T), &x, sizeof(T));
+    j -= valid[i];
+  }
+  // Every value has moved: the slots left in front are NULL.
+  if (j < 0 && i >= 0) std::memset(base, 0, static_cast<size_t>(i + 1) * sizeof(T));
+}
+
+void SpreadFixedAnyWidth(uint8_t* base, const uint8_t* valid, int64_t slots, int64_t values, size_t w) {
+  int64_t j = values - 1;
+  for (int64_t i = slots - 1; i > j; --i) {
+    uint8_t* dst = base + i * w;
+    if (valid[i]) {
+      std::memcpy(dst, base + j * w, w);
+      --j;
+    } else {
+      std::memset(dst, 0, w);
+    }
+  }
+}
+
 Status AssembleLeaf(const ReadNode& node, const AssemblyInput& in, Column* col) {
   const Levels l = LevelsOf(node, in);
   const int64_t slots = FillValidity(node, l, col);
@@ -83,15 +115,12 @@ Status AssembleLeaf(const ReadNode& node, const AssemblyInput& in, Column* col) 
       ByteBuffer& buf = col->mutable_values();
       buf.Resize(static_cast<size_t>(slots) * width);
       uint8_t* base = buf.data();
-      int64_t j = values - 1;
-      for (int64_t i = slots - 1; i > j; --i) {
-        uint8_t* dst = base + i * width;
-        if (valid[i]) {
-          std::memcpy(dst, base + j * width, static_cast<size_t>(width));
-          --j;
-        } else {
-          std::memset(dst, 0, static_cast<size_t>(width));
-        }
+      switch (width) {
+        case 1: SpreadFixed<uint8_t>(base, valid, slots, values); break;
+        case 4: SpreadFixed<uint32_t>(base, valid, slots, values); break;
+        case 8: SpreadFixed<uint64_t>(base, valid, slots, values); break;
+        case 16: SpreadFixed<unsigned __int128>(base, valid, slots, values); break;
+        default: SpreadFixedAnyWidth(base, valid, slots, values, static_cast<size_t>(width)); break;
       }
     } else {
       std::vector<int64_t>& offsets = col->mutable_offsets();
@@ -99,7 +128,7 @@ Status AssembleLeaf(const ReadNode& node, const AssemblyInput& in, Column* col) 
       int64_t c = values;
       for (int64_t i = slots - 1; i >= 0 && i + 1 > c; --i) {
         offsets[i + 1] = offsets[c];
-        if (valid[i]) --c;
+        c -= valid[i];
       }
     }
   }

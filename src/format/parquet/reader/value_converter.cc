@@ -19,6 +19,31 @@ int PhysicalWidth(const LeafInfo& leaf) {
   return 0;
 }
 
+namespace {
+
+// Sign-extends w (1..8 or 1..16) big-endian bytes through a buffer: no per-byte loop.
+int64_t LoadBigEndian64(const uint8_t* p, size_t w) {
+  uint8_t buf[8];
+  std::memset(buf, (p[0] & 0x80) ? 0xFF : 0x00, 8);
+  std::memcpy(buf + 8 - w, p, w);
+  uint64_t v;
+  std::memcpy(&v, buf, 8);
+  return static_cast<int64_t>(__builtin_bswap64(v));
+}
+
+int128_t LoadBigEndian128(const uint8_t* p, size_t w) {
+  uint8_t buf[16];
+  std::memset(buf, (p[0] & 0x80) ? 0xFF : 0x00, 16);
+  std::memcpy(buf + 16 - w, p, w);
+  uint64_t hi, lo;
+  std::memcpy(&hi, buf, 8);
+  std::memcpy(&lo, buf + 8, 8);
+  const unsigned __int128 v = (static_cast<unsigned __int128>(__builtin_bswap64(hi)) << 64) | __builtin_bswap64(lo);
+  return static_cast<int128_t>(v);
+}
+
+}  // namespace
+
 bool BigEndianToInt64(const uint8_t* p, size_t len, int64_t* out) {
   if (len == 0) {
     *out = 0;
@@ -187,7 +212,12 @@ Status AppendFixedValues(const uint8_t* src, int64_t n, const LeafInfo& leaf, Co
       uint8_t* dst = values.Grow(static_cast<size_t>(n) * 8);
       for (int64_t i = 0; i < n; ++i) {
         int64_t v;
-        if (!BigEndianToInt64(src + i * pw, pw, &v)) return DecimalOverflow(leaf);
+        if (pw <= 8) {
+          v = LoadBigEndian64(src + i * pw, pw);
+        } else if (!BigEndianToInt64(src + i * pw, pw, &v)) {
+          values.Resize(values.size() - static_cast<size_t>(n) * 8);
+          return DecimalOverflow(leaf);
+        }
         std::memcpy(dst + i * 8, &v, 8);
       }
       return Status::OK();
@@ -196,7 +226,12 @@ Status AppendFixedValues(const uint8_t* src, int64_t n, const LeafInfo& leaf, Co
       uint8_t* dst = values.Grow(static_cast<size_t>(n) * 16);
       for (int64_t i = 0; i < n; ++i) {
         int128_t v;
-        if (!BigEndianToInt128(src + i * pw, pw, &v)) return DecimalOverflow(leaf);
+        if (pw <= 16) {
+          v = LoadBigEndian128(src + i * pw, pw);
+        } else if (!BigEndianToInt128(src + i * pw, pw, &v)) {
+          values.Resize(values.size() - static_cast<size_t>(n) * 16);
+          return DecimalOverflow(leaf);
+        }
         std::memcpy(dst + i * 16, &v, 16);
       }
       return Status::OK();

@@ -62,6 +62,19 @@ Status Unsupported(Encoding e, PhysicalType p) {
   return Status::NotImplemented(std::move(msg));
 }
 
+// Bytes a destination buffer keeps spare past its end for CopyShort.
+constexpr size_t kCopySlack = 16;
+
+// Copies len bytes; values of up to 16 bytes move as one fixed 16-byte copy
+// when `readable` bytes at src allow it (dst must have kCopySlack spare bytes).
+inline void CopyShort(uint8_t* dst, const uint8_t* src, size_t len, int64_t readable) {
+  if (len <= 16 && readable >= 16) {
+    std::memcpy(dst, src, 16);
+  } else if (len > 0) {
+    std::memcpy(dst, src, len);
+  }
+}
+
 // Copies `width`-byte dictionary entries selected by idx into dst.
 template <size_t kWidth>
 void GatherFixed(const uint8_t* dict, const uint32_t* idx, int64_t n, uint8_t* dst) {
@@ -248,12 +261,14 @@ Status ValueDecoder::DecodePlainBinary(int64_t n, Column* out) {
   ByteBuffer& data = out->mutable_data();
   std::vector<int64_t>& offsets = out->mutable_offsets();
   int64_t offset = static_cast<int64_t>(data.size());
+  // kCopySlack spare bytes let short values move as one 16-byte copy.
+  data.Reserve(data.size() + static_cast<size_t>(total) + kCopySlack);
   uint8_t* dst = data.Grow(static_cast<size_t>(total));
   offsets.reserve(offsets.size() + static_cast<size_t>(n));
   p = pos_;
   for (int64_t i = 0; i < n; ++i) {
     const uint32_t len = Load32(p);
-    std::memcpy(dst, p + 4, len);
+    CopyShort(dst, p + 4, len, end_ - (p + 4));
     dst += len;
     p += 4 + static_cast<size_t>(len);
     offset += len;
@@ -300,12 +315,14 @@ Status ValueDecoder::DecodeDictionary(int64_t n, Column* out) {
   ByteBuffer& data = out->mutable_data();
   std::vector<int64_t>& offsets = out->mutable_offsets();
   int64_t offset = static_cast<int64_t>(data.size());
+  data.Reserve(data.size() + static_cast<size_t>(total) + kCopySlack);
   uint8_t* dst = data.Grow(static_cast<size_t>(total));
   offsets.reserve(offsets.size() + static_cast<size_t>(n));
+  const int64_t dict_bytes = static_cast<int64_t>(dictionary_->data().size());
   for (int64_t i = 0; i < n; ++i) {
     const int64_t begin = dict_offsets[idx[i]];
     const int64_t len = dict_offsets[idx[i] + 1] - begin;
-    std::memcpy(dst, dict_data + begin, static_cast<size_t>(len));
+    CopyShort(dst, dict_data + begin, static_cast<size_t>(len), dict_bytes - begin);
     dst += len;
     offset += len;
     offsets.push_back(offset);
