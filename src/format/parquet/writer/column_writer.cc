@@ -364,8 +364,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       const int width = std::max(1, BitWidthFor(dictionary_.size() > 0 ? dictionary_.size() - 1 : 0));
       out->PushBack(static_cast<uint8_t>(width));
       index_encoder_.Reset(width);
-      const uint32_t* idx = page_indices_.data();
-      PutLevels(&index_encoder_, idx, static_cast<int64_t>(page_indices_.size()));
+      index_encoder_.PutBatch(page_indices_.data(), static_cast<int64_t>(page_indices_.size()));
       index_encoder_.FinishInto(out);
       return Encoding::kRleDictionary;
     }
