@@ -19,8 +19,8 @@ corpus=$build/fuzz-corpus/parquet_reader
 artifacts=$build/fuzz-artifacts
 mkdir -p "$corpus" "$artifacts"
 if [[ -d $data ]]; then
-  # Seeds up to 1 MiB: bigger files slow every mutation down.
-  find "$data/data" "$data/bad_data" -name '*.parquet' -size -1024k -print0 |
+  # Seeds up to 256 KiB (the -max_len below): bigger inputs slow every run down.
+  find "$data/data" "$data/bad_data" -name '*.parquet' -size -257k -print0 |
     while IFS= read -r -d '' f; do
       cp -n "$f" "$corpus/seed-$(echo "${f#"$data"/}" | tr '/' '_')"
     done
@@ -32,5 +32,5 @@ cp -n "$here"/regressions/* "$corpus"/ 2>/dev/null || true
 # Undefined behaviour must stop the run, like a crash.
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
-exec "$fuzzer" "$corpus" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
+exec "$fuzzer" "$corpus" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -max_len=262144 \
   -artifact_prefix="$artifacts/" -print_final_stats=1

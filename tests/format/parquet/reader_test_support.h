@@ -30,16 +30,16 @@ namespace snaplake::parquet::testing {
 
 using nlohmann::json;
 
+// $SNAPLAKE_TESTDATA, else <source dir>/../shared/testdata; "" when absent.
 inline std::string TestDataRoot() {
   const char* env = std::getenv("SNAPLAKE_TESTDATA");
-  std::string dir = env && *env ? env : "/work/shared/testdata";
+  std::string dir = env && *env ? env : std::string(SNAPLAKE_SOURCE_DIR) + "/../shared/testdata";
   return std::filesystem::is_directory(dir) ? dir : std::string();
 }
 
 inline std::string MissingTestDataMessage() {
-  std::string msg =
-      "\n*** SKIPPED: Parquet test data not found (set SNAPLAKE_TESTDATA; looked in "
-      "$SNAPLAKE_TESTDATA or /work/shared/testdata) ***\n";
+  std::string msg = "\n*** SKIPPED: Parquet test data not found (set SNAPLAKE_TESTDATA; default ";
+  msg.append(SNAPLAKE_SOURCE_DIR).append("/../shared/testdata) ***\n");
   std::fputs(msg.c_str(), stderr);
   return msg;
 }
@@ -47,7 +47,8 @@ inline std::string MissingTestDataMessage() {
 // The oracle script, or "" (with *why set) when it cannot run.
 inline std::string OracleScript(std::string* why) {
   const char* env = std::getenv("SNAPLAKE_ORACLE");
-  std::string path = env && *env ? env : "/work/shared/tools/parquet-oracles/oracle";
+  std::string path =
+      env && *env ? env : std::string(SNAPLAKE_SOURCE_DIR) + "/../shared/tools/parquet-oracles/oracle";
   if (!std::filesystem::exists(path)) {
     *why = "oracle script not found at " + path + " (set SNAPLAKE_ORACLE)";
     return "";
