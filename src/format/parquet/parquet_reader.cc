@@ -135,12 +135,12 @@ Status ParquetFileReader::Project() {
         std::string names;
         for (const Field& f : all.fields) {
           if (!names.empty()) names.append(", ");
-          names.append(f.name);
+          names.append(PrintableName(f.name));
         }
-        return Fail(StatusCode::kInvalidArgument, "no column named '" + name + "'; the file has: " + names);
+        return Fail(StatusCode::kInvalidArgument, "no column named '" + PrintableName(name) + "'; the file has: " + names);
       }
       if (std::find(fields_.begin(), fields_.end(), index) != fields_.end()) {
-        return Fail(StatusCode::kInvalidArgument, "column '" + name + "' is asked for twice");
+        return Fail(StatusCode::kInvalidArgument, "column '" + PrintableName(name) + "' is asked for twice");
       }
       fields_.push_back(index);
     }
@@ -170,7 +170,7 @@ Status ParquetFileReader::EnterRowGroup(int index) {
     const LeafInfo& info = file_schema_.leaves[leaf];
     const std::string where = ColumnContext(leaf) + " in row group " + std::to_string(index);
     if (cc.file_path) {
-      return Status::NotImplemented(where + " is stored in another file ('" + *cc.file_path +
+      return Status::NotImplemented(where + " is stored in another file ('" + PrintableName(*cc.file_path) +
                                     "'); external column chunks are not supported");
     }
     if (!cc.meta_data) return Status::Corruption(where + " has no column metadata");

@@ -1,6 +1,7 @@
 #include "format/parquet/reader/schema_converter.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <utility>
 
 namespace snaplake::parquet {
@@ -237,7 +238,7 @@ class TreeBuilder {
     const SchemaElement& el = elements_[next_++];
     node->el = &el;
     const int32_t n = el.num_children.value_or(0);
-    if (n < 0) return Status::Corruption("schema element '" + el.name + "' has a negative child count");
+    if (n < 0) return Status::Corruption("schema element '" + PrintableName(el.name) + "' has a negative child count");
     // The root is a group even without children (a file without columns); elsewhere
     // children make a group, and a type set alongside them is ignored.
     if (depth == 0 || n > 0) {
@@ -246,20 +247,22 @@ class TreeBuilder {
       for (int32_t i = 0; i < n; ++i) SL_RETURN_NOT_OK(BuildChild(node, depth));
       return Status::OK();
     }
-    if (!el.type) return Status::Corruption("schema group '" + el.name + "' has no children");
+    if (!el.type) return Status::Corruption("schema group '" + PrintableName(el.name) + "' has no children");
     const int32_t p = static_cast<int32_t>(*el.type);
     if (p < 0 || p > static_cast<int32_t>(PhysicalType::kFixedLenByteArray)) {
-      return Status::Corruption("schema element '" + el.name + "' has unknown physical type " + std::to_string(p));
+      return Status::Corruption("schema element '" + PrintableName(el.name) + "' has unknown physical type " +
+                                std::to_string(p));
     }
     if (*el.type == PhysicalType::kFixedLenByteArray && el.type_length.value_or(0) <= 0) {
-      return Status::Corruption("FIXED_LEN_BYTE_ARRAY column '" + el.name + "' has no valid type_length");
+      return Status::Corruption("FIXED_LEN_BYTE_ARRAY column '" + PrintableName(el.name) + "' has no valid type_length");
     }
     return Status::OK();
   }
 
   Status BuildChild(PNode* parent, int depth) {
     if (next_ >= elements_.size()) {
-      return Status::Corruption("schema group '" + parent->el->name + "' claims more children than the schema holds");
+      return Status::Corruption("schema group '" + PrintableName(parent->el->name) +
+                                "' claims more children than the schema holds");
     }
     parent->children.emplace_back();
     return BuildNode(&parent->children.back(), depth + 1);
@@ -416,6 +419,7 @@ class Converter {
       if (!leaf.dotted_path.empty()) leaf.dotted_path += '.';
       leaf.dotted_path += p;
     }
+    leaf.dotted_path = PrintableName(leaf.dotted_path);
     leaf.physical = *node.el->type;
     leaf.type_length = node.el->type_length.value_or(0);
     MapPrimitiveType(*node.el, &leaf.type, &leaf.conversion, options_);
@@ -432,6 +436,23 @@ class Converter {
 };
 
 }  // namespace
+
+std::string PrintableName(std::string_view name) {
+  constexpr size_t kMaxBytes = 200;
+  std::string out;
+  char buf[8];
+  for (size_t i = 0; i < name.size() && i < kMaxBytes; ++i) {
+    const unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c < 0x20 || c == 0x7f) {
+      std::snprintf(buf, sizeof(buf), "\\x%02X", c);
+      out.append(buf);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  if (name.size() > kMaxBytes) out.append("...");
+  return out;
+}
 
 void MapPrimitiveType(const SchemaElement& el, Type* type, ValueConversion* conversion,
                       const SchemaOptions& options) {

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -86,6 +87,10 @@ struct SchemaOptions {
 Result<FileSchema> ConvertSchema(const std::vector<SchemaElement>& elements, const SchemaOptions& options = {});
 
 inline constexpr int kMaxSchemaDepth = 100;
+
+// A name from the file as it may appear in a one-line message: control bytes
+// escaped as \xHH, and cut to 200 bytes.
+std::string PrintableName(std::string_view name);
 
 // The snaplake type (and conversion) for one primitive element, e.g. INT64 +
 // TIMESTAMP(MICROS, true) -> TIMESTAMP(MICROS, UTC). Exposed for tests.
