@@ -171,7 +171,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
 
   int64_t BufferedBytes() const override {
     if (finished_) return 0;
-    return static_cast<int64_t>(pages_.size() + dictionary_.plain_bytes()) + OpenPageBytes();
+    return pages_bytes_ + static_cast<int64_t>(dictionary_.plain_bytes()) + OpenPageBytes();
   }
 
   Status FinishChunk(int64_t chunk_offset, ColumnChunk* chunk, std::vector<ByteView>* bytes) override {
@@ -213,7 +213,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     chunk->meta_data = std::move(md);
     bytes->clear();
     if (!dictionary_page_.empty()) bytes->push_back(dictionary_page_.view());
-    bytes->push_back(pages_.view());
+    for (const ByteBuffer& page : pages_) bytes->push_back(page.view());
 
     // The bytes stay valid until the next call; reset everything else now.
     finished_ = true;
@@ -237,7 +237,8 @@ class TypedColumnWriter final : public ColumnChunkWriter {
 
   void ClearFinishedChunk() {
     if (!finished_) return;
-    pages_.Clear();
+    pages_.clear();
+    pages_bytes_ = 0;
     dictionary_page_.Clear();
     finished_ = false;
   }
@@ -475,10 +476,17 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       dp.statistics = std::move(stats);
       header.data_page_header_v2 = std::move(dp);
     }
-    const size_t header_start = pages_.size();
-    SerializePageHeader(header, &pages_);
-    const int64_t header_size = static_cast<int64_t>(pages_.size() - header_start);
-    pages_.Append(payload->view());
+    // Each closed page gets a buffer of its exact size: one growing chunk
+    // buffer would keep up to half its size as slack, and copy itself while
+    // growing, which is what drives peak memory past the row group size.
+    header_bytes_.Clear();
+    SerializePageHeader(header, &header_bytes_);
+    const int64_t header_size = static_cast<int64_t>(header_bytes_.size());
+    ByteBuffer page(header_bytes_.size() + payload->size());
+    page.Append(header_bytes_.view());
+    page.Append(payload->view());
+    pages_bytes_ += static_cast<int64_t>(page.size());
+    pages_.push_back(std::move(page));
 
     chunk_levels_ += page_levels_;
     chunk_uncompressed_ += header_size + uncompressed_size;
@@ -550,8 +558,10 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   std::vector<uint32_t> page_indices_;
   ByteBuffer page_plain_;
 
-  // The chunk so far.
-  ByteBuffer pages_;
+  // The chunk so far: closed data pages, each header + body.
+  std::vector<ByteBuffer> pages_;
+  int64_t pages_bytes_ = 0;
+  ByteBuffer header_bytes_;
   ByteBuffer dictionary_page_;
   int64_t chunk_levels_ = 0;
   int64_t chunk_uncompressed_ = 0;
