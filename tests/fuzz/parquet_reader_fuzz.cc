@@ -55,6 +55,14 @@ void CheckColumn(const Column& c) {
   if (nulls != c.null_count()) Broken("null count differs from validity");
   const int width = c.type().value_width();
   if (width > 0 && c.values().size() != static_cast<size_t>(n) * width) Broken("values size");
+  if (width > 0) {
+    for (int64_t i = 0; i < n; ++i) {
+      if (!c.IsNull(i)) continue;
+      for (int b = 0; b < width; ++b) {
+        if (c.values().data()[i * width + b] != 0) Broken("a NULL value is not zeroed");
+      }
+    }
+  }
   const TypeId id = c.type().id;
   const bool has_offsets = c.type().is_variable_width() || id == TypeId::kList || id == TypeId::kMap;
   if (has_offsets) {

@@ -97,7 +97,54 @@ inline Result<std::unique_ptr<ParquetReader>> OpenFile(const std::string& path, 
   return ParquetReader::Open(shared, std::move(options));
 }
 
-// Reads every batch, calling `on_batch` for each; returns the rows read.
+// "" when the Column keeps column_batch.h's layout contract, else what breaks it.
+inline std::string ColumnContractViolation(const Column& c) {
+  const int64_t n = c.length();
+  if (n < 0 || c.null_count() < 0 || c.null_count() > n) return "length or null count";
+  int64_t nulls = 0;
+  for (int64_t i = 0; i < n; ++i) nulls += c.IsNull(i);
+  if (nulls != c.null_count()) return "null count differs from validity";
+  const int width = c.type().value_width();
+  if (width > 0 && c.values().size() != static_cast<size_t>(n) * width) return "values size";
+  const TypeId id = c.type().id;
+  if (c.type().is_variable_width() || id == TypeId::kList || id == TypeId::kMap) {
+    const auto& off = c.offsets();
+    if (off.size() != static_cast<size_t>(n) + 1 || off[0] != 0) return "offsets size";
+    for (int64_t i = 0; i < n; ++i) {
+      if (off[i + 1] < off[i]) return "offsets decrease";
+      if (c.IsNull(i) && off[i + 1] != off[i]) return "a NULL slot is not empty";
+    }
+    if (c.type().is_variable_width() && off[n] != static_cast<int64_t>(c.data().size())) return "data size";
+    for (size_t k = 0; k < c.num_children(); ++k) {
+      if (c.child(k).length() != off[n]) return "child length differs from offsets";
+      std::string why = ColumnContractViolation(c.child(k));
+      if (!why.empty()) return why;
+    }
+  }
+  if (id == TypeId::kStruct) {
+    for (size_t k = 0; k < c.num_children(); ++k) {
+      if (c.child(k).length() != n) return "struct member length";
+      for (int64_t i = 0; i < n; ++i) {
+        if (c.IsNull(i) && c.child(k).IsValid(i)) return "a NULL struct has a non-NULL member";
+      }
+      std::string why = ColumnContractViolation(c.child(k));
+      if (!why.empty()) return why;
+    }
+  }
+  if (width > 0) {
+    // NULL slots of fixed-width values are zero.
+    for (int64_t i = 0; i < n; ++i) {
+      if (!c.IsNull(i)) continue;
+      for (int b = 0; b < width; ++b) {
+        if (c.values().data()[i * width + b] != 0) return "a NULL value is not zeroed";
+      }
+    }
+  }
+  return "";
+}
+
+// Reads every batch, checking each against the Column contract and calling
+// `on_batch` for it; returns the rows read.
 inline Result<int64_t> ReadAll(ParquetReader* reader, const std::function<void(const ColumnBatch&)>& on_batch = {}) {
   ColumnBatch batch;
   int64_t rows = 0;
@@ -107,6 +154,10 @@ inline Result<int64_t> ReadAll(ParquetReader* reader, const std::function<void(c
     if (!*more) break;
     std::string why;
     if (!batch.Validate(&why)) return Status::Internal("batch does not validate: " + why);
+    for (int c = 0; c < batch.num_columns(); ++c) {
+      why = ColumnContractViolation(batch.column(c));
+      if (!why.empty()) return Status::Internal("column " + batch.schema().fields[c].name + " breaks the contract: " + why);
+    }
     rows += batch.num_rows();
     if (on_batch) on_batch(batch);
   }

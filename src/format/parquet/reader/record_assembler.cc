@@ -147,6 +147,17 @@ Status AssembleStruct(const ReadNode& node, const AssemblyInput& in, Column* col
       return Corrupt(node.children[i], in, "the members of a struct disagree on its length (" +
                                                std::to_string(child.length()) + " vs " + std::to_string(slots) + ")");
     }
+    // Each member's own levels decide its NULLs; a member present where the
+    // struct (per its first leaf) is NULL means the leaves contradict each other.
+    if (nulls > 0) {
+      const uint8_t* valid = col->validity();
+      const uint8_t* child_valid = child.validity();
+      for (int64_t s = 0; s < slots; ++s) {
+        if (child_valid[s] > valid[s]) {
+          return Corrupt(node.children[i], in, "a struct member has a value where the struct is NULL");
+        }
+      }
+    }
   }
   col->SetLength(slots, nulls);
   return Status::OK();
