@@ -9,7 +9,11 @@
 // in place of MAP, and a map without a value column (read as a list of keys).
 // List elements are named "element", map members "key" and "value", whatever
 // the file calls them. Unknown logical types fall back to the converted type,
-// then to the physical type.
+// then to the physical type; so do annotations that do not fit their physical
+// type. Choices where readers differ: the legacy TIME_* / TIMESTAMP_*
+// annotations (without a LogicalType) read as local time, as DuckDB and Arrow
+// read them; INT96 reads as local TIMESTAMP(NANOS), or (MICROS) on request;
+// FLOAT16 widens to FLOAT; decimals of precision > 38 keep their physical type.
 #pragma once
 
 #include <cstdint>
