@@ -6,7 +6,7 @@
 //       Generates every row first (64K-row batches kept in memory), then times
 //       ParquetWriter Open+Write+Finish to PATH: one untimed warm-up, then R
 //       timed runs (R = 0: write once, untimed; used to make DuckDB's input).
-//   parquet_bench read   --file PATH [--runs R] [--columns a,b,...]
+//   parquet_bench read   --file PATH [--runs R] [--columns a,b,...] [--batch-rows N]
 //       Times reading every column of PATH (or the listed ones) with
 //       ParquetReader, summing a checksum over all values (one untimed
 //       warm-up, then R timed runs).
@@ -252,6 +252,7 @@ int RunRead(const Args& args) {
   const std::string path = args.Get("file");
   const int64_t runs = args.GetInt("runs", 3);
   parquet::ReaderOptions options;
+  options.batch_rows = args.GetInt("batch-rows", options.batch_rows);
   if (args.Has("columns")) {
     const std::string list = args.Get("columns");
     for (size_t begin = 0; begin <= list.size();) {
