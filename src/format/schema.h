@@ -44,7 +44,8 @@ struct Field;
 
 struct Type {
   Type() = default;
-  explicit Type(TypeId type_id) : id(type_id) {}
+  // Defined below, once Field is complete (std::vector<Field> needs it).
+  explicit Type(TypeId type_id);
 
   TypeId id = TypeId::kInt32;
   int32_t precision = 0;  // kDecimal
@@ -54,25 +55,25 @@ struct Type {
   bool utc = false;                   // kTime, kTimestamp: isAdjustedToUTC
   std::vector<Field> children;        // kList, kMap, kStruct
 
-  static Type Boolean() { return Type{TypeId::kBoolean}; }
-  static Type Int8() { return Type{TypeId::kInt8}; }
-  static Type Int16() { return Type{TypeId::kInt16}; }
-  static Type Int32() { return Type{TypeId::kInt32}; }
-  static Type Int64() { return Type{TypeId::kInt64}; }
-  static Type UInt8() { return Type{TypeId::kUInt8}; }
-  static Type UInt16() { return Type{TypeId::kUInt16}; }
-  static Type UInt32() { return Type{TypeId::kUInt32}; }
-  static Type UInt64() { return Type{TypeId::kUInt64}; }
-  static Type Float() { return Type{TypeId::kFloat}; }
-  static Type Double() { return Type{TypeId::kDouble}; }
+  static Type Boolean();
+  static Type Int8();
+  static Type Int16();
+  static Type Int32();
+  static Type Int64();
+  static Type UInt8();
+  static Type UInt16();
+  static Type UInt32();
+  static Type UInt64();
+  static Type Float();
+  static Type Double();
   static Type Decimal(int32_t precision, int32_t scale);
-  static Type String() { return Type{TypeId::kString}; }
-  static Type Binary() { return Type{TypeId::kBinary}; }
+  static Type String();
+  static Type Binary();
   static Type FixedBinary(int32_t width);
-  static Type Json() { return Type{TypeId::kJson}; }
-  static Type Enum() { return Type{TypeId::kEnum}; }
+  static Type Json();
+  static Type Enum();
   static Type Uuid();
-  static Type Date() { return Type{TypeId::kDate}; }
+  static Type Date();
   static Type Time(TimeUnit unit = TimeUnit::kMicros, bool utc = false);
   static Type Timestamp(TimeUnit unit, bool utc);
   static Type Interval();
@@ -98,6 +99,24 @@ struct Field {
 
   bool operator==(const Field& other) const = default;
 };
+
+inline Type::Type(TypeId type_id) : id(type_id) {}
+inline Type Type::Boolean() { return Type{TypeId::kBoolean}; }
+inline Type Type::Int8() { return Type{TypeId::kInt8}; }
+inline Type Type::Int16() { return Type{TypeId::kInt16}; }
+inline Type Type::Int32() { return Type{TypeId::kInt32}; }
+inline Type Type::Int64() { return Type{TypeId::kInt64}; }
+inline Type Type::UInt8() { return Type{TypeId::kUInt8}; }
+inline Type Type::UInt16() { return Type{TypeId::kUInt16}; }
+inline Type Type::UInt32() { return Type{TypeId::kUInt32}; }
+inline Type Type::UInt64() { return Type{TypeId::kUInt64}; }
+inline Type Type::Float() { return Type{TypeId::kFloat}; }
+inline Type Type::Double() { return Type{TypeId::kDouble}; }
+inline Type Type::String() { return Type{TypeId::kString}; }
+inline Type Type::Binary() { return Type{TypeId::kBinary}; }
+inline Type Type::Json() { return Type{TypeId::kJson}; }
+inline Type Type::Enum() { return Type{TypeId::kEnum}; }
+inline Type Type::Date() { return Type{TypeId::kDate}; }
 
 struct Schema {
   std::vector<Field> fields;
