@@ -21,6 +21,7 @@ APT_PACKAGES := build-essential cmake ninja-build pkg-config git \
   libsnappy-dev libzstd-dev libdeflate-dev zlib1g-dev liblz4-dev libbrotli-dev \
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libfmt-dev \
   libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev \
+  postgresql postgresql-contrib postgresql-client \
   zstd python3 clang libclang-rt-14-dev
 
 .PHONY: all setup build test demo bench fuzz debug sanitize clean
