@@ -15,10 +15,12 @@ using ExitCode = int;
 inline constexpr ExitCode kExitOk = 0;
 inline constexpr ExitCode kExitError = 1;       // the command failed; see the message
 inline constexpr ExitCode kExitUsage = 2;       // bad command line (unknown option, missing argument)
+inline constexpr ExitCode kExitTaskExists = 3;  // export start: ExportTaskAlreadyExists (a rerun is safe)
 
 // Prints "snaplake: <message>" on stderr and returns kExitError (for !ok()).
 ExitCode ReportError(const Status& status);
 
 void RegisterParquetCommands(CLI::App& app, ExitCode* exit_code);
+void RegisterExportCommands(CLI::App& app, ExitCode* exit_code);
 
 }  // namespace snaplake::cli

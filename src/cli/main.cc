@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   snaplake::cli::ExitCode exit_code = 0;
   snaplake::cli::RegisterParquetCommands(app, &exit_code);
+  snaplake::cli::RegisterExportCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

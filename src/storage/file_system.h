@@ -58,6 +58,9 @@ class FileSystem {
   // Writes `bytes` to `path` only if nothing exists there: AlreadyExists otherwise.
   virtual Status PutIfAbsent(const std::string& path, ByteView bytes) = 0;
   virtual Status CreateDirs(const std::string& path) = 0;
+  // Removes `path` and everything under it; a missing path is OK. The default
+  // deletes every listed file (object stores have no directories).
+  virtual Status DeleteTree(const std::string& path);
 };
 
 // The file system for a path: plain paths and file:// URIs are local.

@@ -256,6 +256,20 @@ Status LocalFileSystem::CreateDirs(const std::string& uri) {
   return Status::OK();
 }
 
+Status LocalFileSystem::DeleteTree(const std::string& uri) {
+  std::string path = StripFileScheme(uri);
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  if (ec) return Status::IOError("cannot delete '" + path + "': " + ec.message());
+  return Status::OK();
+}
+
+Status FileSystem::DeleteTree(const std::string& path) {
+  SL_ASSIGN_OR_RETURN(std::vector<FileInfo> files, List(path));
+  for (const FileInfo& file : files) SL_RETURN_NOT_OK(Delete(file.path));
+  return Status::OK();
+}
+
 Result<std::shared_ptr<FileSystem>> FileSystemForPath(const std::string& path) {
   auto scheme_end = path.find("://");
   if (scheme_end != std::string::npos && path.rfind("file://", 0) != 0) {

@@ -1,0 +1,187 @@
+#include "export/export_executor.h"
+
+#include <chrono>
+#include <thread>
+
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "export/layout.h"
+#include "source/postgres/pg_source.h"
+#include "storage/file_system.h"
+
+namespace snaplake::exporting {
+
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<std::unique_ptr<Source>> OpenSource(const ExportRequest& request, std::vector<std::string>* warnings) {
+  std::string_view source = request.source;
+  if (source.rfind("mysql://", 0) == 0 || source.rfind("mariadb://", 0) == 0) {
+    return Status::NotImplemented("MySQL/MariaDB sources are not supported yet: '" +
+                                  RedactConnectionString(source) + "'");
+  }
+  postgres::PgSourceOptions options;
+  options.conninfo = request.source;
+  options.type_mode = request.type_mode;
+  options.include_matviews = request.include_matviews;
+  SL_ASSIGN_OR_RETURN(options.only, ParseTableSelectors(request.only));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<postgres::PgSource> pg, postgres::PgSource::Open(options));
+  for (const std::string& line : pg->skipped()) warnings->push_back("skipped " + line);
+  for (const SourceTable& table : pg->tables()) {
+    for (const std::string& note : table.notes) warnings->push_back(note);
+  }
+  return std::unique_ptr<Source>(std::move(pg));
+}
+
+std::string JoinWarnings(const std::vector<std::string>& warnings) {
+  std::string out;
+  for (const std::string& w : warnings) {
+    if (!out.empty()) out.append("; ");
+    out.append(w);
+  }
+  return out;
+}
+
+}  // namespace
+
+int ExportRequest::EffectiveParallel() const {
+  if (parallel > 0) return parallel;
+  unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 2 : static_cast<int>(cores);
+}
+
+Result<ExportTask> ExportRequest::ToTask() const {
+  if (id.empty()) return Status::InvalidArgument("--id must not be empty");
+  if (id.size() > 255) return Status::InvalidArgument("--id is longer than 255 characters");
+  if (target.empty()) return Status::InvalidArgument("--target must not be empty");
+  SL_ASSIGN_OR_RETURN(std::vector<TableSelector> selectors, ParseTableSelectors(only));
+  ExportTask task;
+  task.id = id;
+  task.status = ExportStatus::kStarting;
+  task.source = RedactConnectionString(source);
+  task.target = target;
+  for (const TableSelector& s : selectors) task.export_only.push_back(s.text);
+  nlohmann::ordered_json options;
+  options["only"] = only;
+  options["types"] = postgres::TypeModeName(type_mode);
+  options["compression"] = CompressionName(compression);
+  options["parallel"] = EffectiveParallel();
+  options["max_rate"] = RateLimitToString(max_rate);
+  options["include_matviews"] = include_matviews;
+  task.options_json = options.dump();
+  task.created_ms = NowMs();
+  return task;
+}
+
+ExportStatus ExecuteExportTask(const ExportRequest& request, TaskStore& store, const std::atomic<bool>& interrupt,
+                               const ProgressCallback& on_progress) {
+  const std::string& id = request.id;
+  auto finish = [&](ExportStatus to, const std::string& cause) {
+    Result<bool> changed = store.Transition(id, {ExportStatus::kStarting, ExportStatus::kInProgress,
+                                                 ExportStatus::kCanceling}, to, cause);
+    (void)changed;
+    Result<ExportTask> now = store.Get(id);
+    return now.ok() ? now->status : to;
+  };
+  Result<bool> started = store.Transition(id, {ExportStatus::kStarting}, ExportStatus::kInProgress);
+  if (!started.ok()) return ExportStatus::kFailed;
+  if (!*started) {
+    // Cancelled before it began.
+    return finish(ExportStatus::kCanceled, "");
+  }
+  Result<ExportTask> loaded = store.Get(id);
+  if (!loaded.ok()) return ExportStatus::kFailed;
+  ExportTask task = *loaded;
+  task.worker_pid = ::getpid();
+
+  std::vector<std::string> warnings;
+  Result<std::unique_ptr<Source>> opened = OpenSource(request, &warnings);
+  if (!opened.ok()) return finish(ExportStatus::kFailed, opened.status().message());
+  std::unique_ptr<Source> source = std::move(*opened);
+  task.snapshot_time_ms = source->snapshot_time_ms();
+  task.warning_message = JoinWarnings(warnings);
+  task.tables_total = static_cast<int32_t>(source->tables().size());
+  for (const SourceTable& table : source->tables()) task.total_bytes_estimate += table.estimated_bytes;
+  (void)store.Update(task);
+
+  Result<std::shared_ptr<FileSystem>> fs_result = FileSystemForPath(request.target);
+  if (!fs_result.ok()) return finish(ExportStatus::kFailed, fs_result.status().message());
+  std::shared_ptr<FileSystem> fs = *fs_result;
+
+  ExportRunOptions options;
+  options.task_id = id;
+  options.target = request.target;
+  options.compression = request.compression;
+  options.parallel = request.EffectiveParallel();
+  options.chunk_bytes = request.chunk_bytes;
+  options.memory_budget_bytes = request.memory_budget_bytes;
+  options.max_rate = request.max_rate;
+  ExportRunner runner(source.get(), fs.get(), options);
+  const std::string root = runner.TaskRoot();
+
+  // The task's folder must be ours alone: never mix two exports' files.
+  Result<std::vector<FileInfo>> existing = fs->List(root);
+  if (!existing.ok()) return finish(ExportStatus::kFailed, existing.status().message());
+  if (!existing->empty()) {
+    return finish(ExportStatus::kFailed, "the target folder '" + root +
+                                             "' already holds files; choose a new --id or remove that folder");
+  }
+  Status writable = fs->CreateDirs(root);
+  if (!writable.ok()) {
+    return finish(ExportStatus::kFailed,
+                  "cannot write to --target '" + request.target + "': " + writable.message());
+  }
+
+  std::atomic<bool> cancel{false};
+  Status result;
+  std::atomic<bool> done{false};
+  std::thread worker([&]() {
+    result = runner.Run(task, cancel);
+    done = true;
+  });
+  bool cancel_requested = false;
+  auto last_store_update = std::chrono::steady_clock::now();
+  while (!done.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (on_progress) on_progress(runner.progress());
+    if (interrupt.load()) cancel_requested = true;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_store_update >= std::chrono::milliseconds(500)) {
+      last_store_update = now;
+      const ExportProgress& p = runner.progress();
+      (void)store.UpdateProgress(id, p.Percent(), p.written_bytes.load(), p.rows.load(),
+                                 static_cast<int>(p.tables_done.load()));
+      Result<ExportTask> current = store.Get(id);
+      if (current.ok() && current->status == ExportStatus::kCanceling) cancel_requested = true;
+    }
+    if (cancel_requested) cancel = true;
+  }
+  worker.join();
+  if (on_progress) on_progress(runner.progress());
+
+  const ExportProgress& p = runner.progress();
+  if (result.ok() && !cancel.load()) {
+    task.percent_progress = 100;
+    task.exported_bytes = p.written_bytes.load();
+    task.exported_rows = p.rows.load();
+    task.tables_done = static_cast<int32_t>(p.tables_done.load());
+    (void)store.Update(task);
+    Result<bool> completed = store.Transition(id, {ExportStatus::kInProgress}, ExportStatus::kComplete);
+    if (completed.ok() && *completed) return ExportStatus::kComplete;
+    // A cancel request arrived after the last file: honour it.
+    cancel = true;
+  }
+  // Not complete: remove what was written, so no partial export is left to be mistaken for a whole one.
+  Status removed = fs->DeleteTree(root);
+  std::string cleanup_note = removed.ok() ? "" : "; also failed to remove the partial output: " + removed.message();
+  if (cancel.load()) return finish(ExportStatus::kCanceled, cleanup_note.empty() ? "" : cleanup_note.substr(2));
+  return finish(ExportStatus::kFailed, result.message() + cleanup_note);
+}
+
+}  // namespace snaplake::exporting

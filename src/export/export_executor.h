@@ -1,0 +1,49 @@
+// Runs one recorded export task from STARTING to a terminal status, keeping the
+// task store current: IN_PROGRESS with progress while it works, then COMPLETE,
+// or FAILED with a cause, or CANCELED (after `export cancel`, SIGINT/SIGTERM).
+// A task that did not complete leaves no files behind under target/ID/.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "export/export_runner.h"
+#include "export/export_task.h"
+#include "export/rate_limiter.h"
+#include "export/task_store.h"
+#include "format/compression/codec.h"
+#include "source/postgres/pg_type_mapping.h"
+#include "source/table_selector.h"
+
+namespace snaplake::exporting {
+
+// Everything `snaplake export start` was asked.
+struct ExportRequest {
+  std::string id;
+  std::string source;  // connection string, password included: never stored
+  std::string target;
+  std::string only;    // the --only list as given ("" = everything)
+  postgres::TypeMode type_mode = postgres::TypeMode::kNative;
+  CompressionCodec compression = CompressionCodec::kGzip;
+  int parallel = 0;    // 0: one per core
+  RateLimit max_rate;
+  bool include_matviews = false;
+  int64_t chunk_bytes = int64_t{256} << 20;
+  int64_t memory_budget_bytes = int64_t{200} << 20;
+
+  // Checks the options that need no database (names in --only, sizes) and
+  // builds the STARTING task record for the store.
+  Result<ExportTask> ToTask() const;
+  int EffectiveParallel() const;
+};
+
+using ProgressCallback = std::function<void(const ExportProgress&)>;
+
+// The task must exist in `store` as STARTING. Returns its final status.
+// `interrupt` (e.g. set by a signal handler) cancels like `export cancel`.
+ExportStatus ExecuteExportTask(const ExportRequest& request, TaskStore& store, const std::atomic<bool>& interrupt,
+                               const ProgressCallback& on_progress = nullptr);
+
+}  // namespace snaplake::exporting
