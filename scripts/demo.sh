@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# The snaplake demo (`make demo`, after setup and build): generate a 1M-row
-# Parquet file, look at it with `snaplake parquet schema|inspect|cat`, convert
-# it to ZSTD with v2 data pages, and, when the DuckDB oracle is available,
-# show that DuckDB reads the converted file to the same count and sums as we do.
+# The snaplake demo (`make demo`, after setup and build): start a throwaway
+# PostgreSQL, load a generated pharmacy-chain database (scripts/demo_data.sql,
+# about 2M rows in several schemas), export it with `snaplake export start` to
+# ./lake/exports in the RDS layout, show the task, the files and some rows read
+# back, and check row counts and sums against PostgreSQL (and DuckDB, when the
+# oracle is installed).
 #   SNAPLAKE=path/to/snaplake   the binary (default: build/snaplake)
-#   DEMO_ROWS=N                 rows to generate (default 1000000)
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 snaplake=${SNAPLAKE:-$root/${BUILD_DIR:-build}/snaplake}
-rows=${DEMO_ROWS:-1000000}
-lake=$root/lake/demo
+lake=$root/lake
 oracle=${SNAPLAKE_ORACLE:-$root/../shared/tools/parquet-oracles/oracle}
+export SNAPLAKE_HOME=$lake/home
 
 if [[ ! -x $snaplake ]]; then
   echo "demo: $snaplake not found; run 'make build' first" >&2
+  exit 1
+fi
+pgbin=${SNAPLAKE_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+if [[ -z $pgbin || ! -x $pgbin/initdb ]]; then
+  echo "demo: PostgreSQL server binaries not found; run 'make setup'" >&2
   exit 1
 fi
 
@@ -28,77 +34,86 @@ run() {
   printf '$ %s\n' "snaplake ${*}"
   "$snaplake" "$@"
 }
+# initdb refuses to run as root: server programs run as `postgres` then.
+as_pg() {
+  if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
 
-mkdir -p "$lake"
-mixed=$lake/mixed.parquet
-zstd=$lake/mixed.zstd-v2.parquet
+say "Start a throwaway PostgreSQL ($("$pgbin/postgres" --version | awk '{print $3}')) on 127.0.0.1"
+tmp=$(mktemp -d /tmp/snaplake-demo.XXXXXX)
+chmod 755 "$tmp"
+[[ $(id -u) == 0 ]] && chown postgres "$tmp"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+stop_server() {
+  as_pg "$pgbin/pg_ctl" -D "$tmp/data" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
+trap stop_server EXIT
+as_pg "$pgbin/initdb" -D "$tmp/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$pgbin/pg_ctl" -D "$tmp/data" -l "$tmp/server.log" -w \
+  -o "-k $tmp -p $port -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+uri="postgresql://postgres@127.0.0.1:$port/pharmacy"
+psql() { command psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+psql "postgresql://postgres@127.0.0.1:$port/postgres" -c "CREATE DATABASE pharmacy"
+echo "server on port $port, database pharmacy"
 
-say "Generate $rows rows of the synthetic 'mixed' table (11 columns, ~10% NULLs)"
+say "Load the sample pharmacy chain (scripts/demo_data.sql)"
 t0=$SECONDS
-run parquet generate "$mixed" --rows "$rows" --seed 42
-ls -l "$mixed" | awk '{printf "wrote %s: %.1f MiB in %ds\n", $NF, $5 / 1048576, '"$((SECONDS - t0))"'}'
+psql "$uri" -f "$root/scripts/demo_data.sql" >/dev/null
+psql "$uri" -At -c "ANALYZE"
+psql "$uri" -At -c "SELECT 'loaded ' || sum(n_live_tup) || ' rows in ' || count(*) || ' tables' FROM pg_stat_user_tables"
+echo "in $((SECONDS - t0))s"
 
-say "Its schema: Parquet's tree, and the type snaplake reads each column as"
-run parquet schema "$mixed"
-
-say "Its footer: row groups, column chunks, encodings, sizes, statistics (first row group, trimmed)"
-printf '$ snaplake parquet inspect %s | head -40\n' "$mixed"
-"$snaplake" parquet inspect "$mixed" >"$lake/inspect.txt"
-head -n 40 "$lake/inspect.txt"
-echo "... ($(($(wc -l <"$lake/inspect.txt") - 40)) more lines; full text in $lake/inspect.txt)"
-
-say "The first rows, as JSON lines"
-run parquet cat "$mixed" --limit 5
-
-say "Convert it to ZSTD with v2 data pages (read with our reader, written with our writer, streaming)"
+id=demo-$(date +%Y%m%d-%H%M%S)
+say "Export the whole database: one consistent snapshot, in parallel, gzip Parquet in the RDS layout"
+mkdir -p "$lake/exports"
 t0=$SECONDS
-run parquet convert "$mixed" "$zstd" --compression zstd --page-version 2
-ls -l "$mixed" "$zstd" | awk '{printf "%-60s %6.1f MiB\n", $NF, $5 / 1048576}'
-echo "converted in $((SECONDS - t0))s"
+run export start --id "$id" --source "$uri" --target "$lake/exports" --wait
+echo "exported in $((SECONDS - t0))s"
 
-say "Three rows of the converted file, three columns"
-run parquet cat "$zstd" --limit 3 --columns id,price,created
+say "The task, as 'export describe' lists it"
+run export describe --output table
 
-say "Count and sums of the converted file: snaplake's reading next to DuckDB's"
-ours=$("$snaplake" parquet cat "$zstd" --columns id,quantity,price,name,day | python3 -c '
-import json, sys
-from decimal import Decimal
-rows = ids = quantity = names = 0
-price = Decimal(0)
-max_day = ""
-for line in sys.stdin:
-    r = json.loads(line)
-    rows += 1
-    ids += r["id"]
-    if r["quantity"] is not None: quantity += r["quantity"]
-    if r["price"] is not None: price += Decimal(r["price"])
-    if r["name"] is not None: names += 1
-    if r["day"] is not None and r["day"] > max_day: max_day = r["day"]
-print(json.dumps({"rows": str(rows), "sum_id": str(ids), "sum_quantity": str(quantity),
-                  "sum_price": str(price), "names": str(names), "max_day": max_day}))
-')
-if [[ -x $oracle ]] && command -v node >/dev/null 2>&1; then
-  sql="SELECT count(*) AS rows, sum(id) AS sum_id, sum(quantity) AS sum_quantity, sum(price) AS sum_price,
-       count(name) AS names, max(day)::VARCHAR AS max_day FROM read_parquet('$zstd')"
-  duck=$(TZ=UTC "$oracle" sql "$sql")
-  python3 - "$ours" "$duck" <<'EOF'
-import json, sys
-from decimal import Decimal
-ours = json.loads(sys.argv[1])
-duck = json.loads(sys.argv[2])[0]
-agree = True
-print(f"{'':14}{'snaplake':>26}{'DuckDB':>26}")
-for key in ["rows", "sum_id", "sum_quantity", "sum_price", "names", "max_day"]:
-    a, b = ours[key], str(duck[key])
-    same = a == b if key == "max_day" else Decimal(a) == Decimal(b)
-    agree &= same
-    print(f"{key:14}{a:>26}{b:>26}  {'same' if same else 'DIFFERENT'}")
-print("snaplake and DuckDB agree." if agree else "snaplake and DuckDB DISAGREE!")
-sys.exit(0 if agree else 1)
-EOF
-else
-  echo "(the DuckDB oracle is not available -- no node or no $oracle -- so only our side is shown)"
-  python3 -c 'import json, sys; [print(f"{k:14}{v:>26}") for k, v in json.loads(sys.argv[1]).items()]' "$ours"
-fi
+say "The files (RDS layout: DB/SCHEMA.TABLE/1/part-*.gz.parquet, JSON summaries, _SUCCESS last)"
+(cd "$lake/exports" && find "$id" -maxdepth 3 | sort | head -n 30)
 
-printf '\nDemo done in %ds. Files are in %s\n' "$((SECONDS - started))" "$lake"
+say "A few rows read back: clinical.prescriptions"
+part=$(find "$lake/exports/$id/pharmacy/clinical.prescriptions" -name 'part-*.parquet' | sort | head -n 1)
+run parquet schema "$part"
+run parquet cat "$part" --limit 3
+
+say "Row counts: PostgreSQL next to the export (export_tables_info) and DuckDB reading the files"
+info=$(ls "$lake/exports/$id"/export_tables_info_*.json)
+pg_counts=$(psql "$uri" -At -F $'\t' -c "
+  SELECT n.nspname || '.' || c.relname
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r','p') AND NOT c.relispartition AND n.nspname NOT IN ('pg_catalog','information_schema')
+  ORDER BY 1" | while IFS= read -r name; do
+    schema=${name%%.*}; table=${name#*.}
+    printf '%s\t%s\n' "$name" "$(psql "$uri" -At -c "SELECT count(*) FROM \"$schema\".\"$table\"")"
+  done)
+have_duckdb=0
+[[ -x $oracle ]] && command -v node >/dev/null 2>&1 && have_duckdb=1
+python3 - "$info" "$lake/exports/$id/pharmacy" "$oracle" "$have_duckdb" "$pg_counts" <<'PY'
+import json, subprocess, sys, os
+info, folder, oracle, have_duckdb, pg = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "1", sys.argv[5]
+pg_counts = dict(line.split("\t") for line in pg.splitlines() if line)
+tables = {t["target"].split(".", 1)[1]: t for t in json.load(open(info))["perTableStatus"]}
+ok = True
+print(f"{'table':34}{'PostgreSQL':>12}{'exported':>12}{'DuckDB':>12}")
+for name in sorted(pg_counts):
+    exported = tables.get(name, {}).get("snaplake", {}).get("rows")
+    duck = "-"
+    if have_duckdb:
+        glob = os.path.join(folder, name, "1", "*.parquet")
+        out = subprocess.run([oracle, "sql", f"SELECT count(*) AS n FROM read_parquet('{glob}')"],
+                             capture_output=True, text=True, env=dict(os.environ, TZ="UTC"))
+        duck = json.loads(out.stdout)[0]["n"] if out.returncode == 0 else "error"
+    same = str(exported) == pg_counts[name] and (duck == "-" or str(duck) == pg_counts[name])
+    ok &= same
+    print(f"{name:34}{pg_counts[name]:>12}{str(exported):>12}{str(duck):>12}  {'same' if same else 'DIFFERENT'}")
+print("Every table arrived whole." if ok else "MISMATCH!")
+sys.exit(0 if ok else 1)
+PY
+
+printf '\nDemo done in %ds. The export is in %s\n' "$((SECONDS - started))" "$lake/exports/$id"
