@@ -108,7 +108,7 @@ class ProgressBar {
 };
 
 void PrintTask(const exporting::ExportTask& task) {
-  std::cout << exporting::ToDescribeJson(task).dump(4) << std::endl;
+  std::cout << exporting::ToDescribeJson(task).dump(4, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << std::endl;
 }
 
 ExitCode ExitFor(ExportStatus status, exporting::TaskStore& store, const std::string& id) {
@@ -271,7 +271,7 @@ ExitCode RunDescribe(const std::string& id, const std::string& output) {
   for (const exporting::ExportTask& task : tasks) list.push_back(exporting::ToDescribeJson(task));
   nlohmann::ordered_json out;
   out["ExportTasks"] = std::move(list);
-  std::cout << out.dump(4) << std::endl;
+  std::cout << out.dump(4, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << std::endl;
   return kExitOk;
 }
 

@@ -90,13 +90,23 @@ Status ExportRunner::RunChunks(const std::atomic<bool>& cancel) {
            tables[static_cast<size_t>(b.table_index)].estimated_bytes;
   });
 
-  parquet::WriterOptions writer_options;
-  writer_options.compression = options_.compression;
-  // Each open writer buffers about one compressed row group, and peaks near
-  // twice that while flushing it; split the budget accordingly.
-  writer_options.row_group_bytes =
-      std::clamp<int64_t>(options_.memory_budget_bytes / parallel / 2, int64_t{4} << 20, int64_t{128} << 20);
-  writer_options.key_value_metadata.emplace_back("snaplake.export_task", options_.task_id);
+  parquet::WriterOptions base_writer_options;
+  base_writer_options.compression = options_.compression;
+  base_writer_options.key_value_metadata.emplace_back("snaplake.export_task", options_.task_id);
+  // Each open writer buffers about one compressed row group and peaks near
+  // twice that while flushing it; besides, every column keeps an open page, a
+  // dictionary and scratch (about kPerColumnBytes). Both come out of the
+  // worker's share of the budget, so a 1,600-column table gets small row
+  // groups instead of blowing the ceiling.
+  constexpr int64_t kPerColumnBytes = int64_t{64} << 10;
+  auto writer_options_for = [&](const SourceTable& table) {
+    parquet::WriterOptions writer_options = base_writer_options;
+    const int64_t share = options_.memory_budget_bytes / parallel;
+    const int64_t columns = static_cast<int64_t>(table.columns.size());
+    writer_options.row_group_bytes =
+        std::clamp<int64_t>((share - columns * kPerColumnBytes) / 2, int64_t{4} << 20, int64_t{128} << 20);
+    return writer_options;
+  };
 
   RateLimiter limiter(options_.max_rate);
   std::atomic<size_t> next{0};
@@ -120,7 +130,8 @@ Status ExportRunner::RunChunks(const std::atomic<bool>& cancel) {
     const std::string path = state.directory + "/" + PartFileName(chunk.ordinal, state.uuid, options_.compression);
     auto open_writer = [&]() -> Status {
       SL_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> sink, fs_->OpenWrite(path));
-      SL_ASSIGN_OR_RETURN(writer, parquet::ParquetWriter::Open(std::move(sink), batch.schema(), writer_options));
+      SL_ASSIGN_OR_RETURN(writer,
+                          parquet::ParquetWriter::Open(std::move(sink), batch.schema(), writer_options_for(table)));
       return Status::OK();
     };
     int64_t last_bytes = 0;

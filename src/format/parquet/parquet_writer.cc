@@ -67,8 +67,20 @@ class ParquetFileWriter {
     }
     SL_ASSIGN_OR_RETURN(parquet_schema_, BuildParquetSchema(schema_));
     SL_ASSIGN_OR_RETURN(codec_, MakeCodec(options_.compression, options_.compression_level));
+    // Open pages count toward the row group, but each column also keeps a
+    // page's worth of buffers. When the columns' pages together could exceed
+    // the row group, pages shrink to share it and scratch is not kept, so
+    // memory follows row_group_bytes however wide the table is.
+    column_options_ = options_;
+    const int64_t leaves = static_cast<int64_t>(parquet_schema_.leaves.size());
+    const bool lean = leaves * options_.page_bytes > options_.row_group_bytes;
+    if (lean) {
+      const int64_t share = std::max<int64_t>(int64_t{16} << 10, options_.row_group_bytes / leaves / 2);
+      column_options_.page_bytes = std::min(options_.page_bytes, share);
+      column_options_.dictionary_page_bytes = std::min(options_.dictionary_page_bytes, share);
+    }
     for (const LeafColumn& leaf : parquet_schema_.leaves) {
-      SL_ASSIGN_OR_RETURN(auto writer, ColumnChunkWriter::Make(leaf, options_, codec_.get()));
+      SL_ASSIGN_OR_RETURN(auto writer, ColumnChunkWriter::Make(leaf, column_options_, codec_.get(), lean));
       columns_.push_back(std::move(writer));
     }
     first_leaf_.resize(schema_.fields.size(), -1);
@@ -193,6 +205,7 @@ class ParquetFileWriter {
   std::unique_ptr<OutputStream> sink_;
   Schema schema_;
   WriterOptions options_;
+  WriterOptions column_options_;  // what the column writers see (pages may be smaller)
   ParquetSchema parquet_schema_;
   std::unique_ptr<Codec> codec_;
   std::vector<std::unique_ptr<ColumnChunkWriter>> columns_;

@@ -87,8 +87,9 @@ void AppendU32(ByteBuffer* out, size_t at, uint32_t v) { std::memcpy(out->data()
 template <typename T>
 class TypedColumnWriter final : public ColumnChunkWriter {
  public:
-  TypedColumnWriter(const LeafColumn& leaf, const WriterOptions& options, Codec* codec)
-      : leaf_(leaf),
+  TypedColumnWriter(const LeafColumn& leaf, const WriterOptions& options, Codec* codec, bool lean)
+      : lean_(lean),
+        leaf_(leaf),
         options_(options),
         codec_(codec),
         source_(SourceFor(leaf)),
@@ -101,8 +102,10 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     dictionary_allowed_ = options.dictionary && !std::is_same_v<T, uint8_t>;
     dictionary_active_ = dictionary_allowed_;
     use_delta_ = kIsInteger<T> && options.delta_integers;
-    scratch_.reserve(kBlockLevels);
-    slots_.reserve(kBlockLevels);
+    if (!lean_) {
+      scratch_.reserve(kBlockLevels);
+      slots_.reserve(kBlockLevels);
+    }
   }
 
   Status WriteFlat(const Column& column) override {
@@ -132,6 +135,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       }
       SL_RETURN_NOT_OK(EncodeBlock(count, values, count));
     }
+    if (lean_) ReleaseBlockScratch();
     return Status::OK();
   }
 
@@ -166,6 +170,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       SL_RETURN_NOT_OK(EncodeBlock(count, values, rows));
       begin = end;
     }
+    if (lean_) ReleaseBlockScratch();
     return Status::OK();
   }
 
@@ -502,7 +507,23 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     page_plain_.Clear();
     page_indices_.clear();
     first_page_ = false;
+    if (lean_) {
+      // Wide schemas: thousands of columns each keeping a page's worth of
+      // scratch would dwarf the row group itself.
+      body_.Release();
+      values_.Release();
+      compressed_.Release();
+      decimal_bytes_.Release();
+      header_bytes_.Release();
+      page_plain_.Release();
+      std::vector<uint32_t>().swap(page_indices_);
+    }
     return Status::OK();
+  }
+
+  void ReleaseBlockScratch() {
+    std::vector<T>().swap(scratch_);
+    std::vector<int64_t>().swap(slots_);
   }
 
   Status BuildDictionaryPage() {
@@ -533,8 +554,9 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     return Status::OK();
   }
 
+  const bool lean_;
   const LeafColumn leaf_;
-  const WriterOptions& options_;
+  const WriterOptions& options_;  // owned by the file writer, which outlives us
   Codec* codec_;
   const Source source_;
 
@@ -582,21 +604,22 @@ class TypedColumnWriter final : public ColumnChunkWriter {
 }  // namespace
 
 Result<std::unique_ptr<ColumnChunkWriter>> ColumnChunkWriter::Make(const LeafColumn& leaf,
-                                                                   const WriterOptions& options, Codec* codec) {
+                                                                   const WriterOptions& options, Codec* codec,
+                                                                   bool lean) {
   switch (leaf.physical) {
     case PhysicalType::kBoolean:
-      return std::unique_ptr<ColumnChunkWriter>(new TypedColumnWriter<uint8_t>(leaf, options, codec));
+      return std::unique_ptr<ColumnChunkWriter>(new TypedColumnWriter<uint8_t>(leaf, options, codec, lean));
     case PhysicalType::kInt32:
-      return std::unique_ptr<ColumnChunkWriter>(new TypedColumnWriter<int32_t>(leaf, options, codec));
+      return std::unique_ptr<ColumnChunkWriter>(new TypedColumnWriter<int32_t>(leaf, options, codec, lean));
     case PhysicalType::kInt64:
-      return std::unique_ptr<ColumnChunkWriter>(new TypedColumnWriter<int64_t>(leaf, options, codec));
+      return std::unique_ptr<ColumnChunkWriter>(new TypedColumnWriter<int64_t>(leaf, options, codec, lean));
     case PhysicalType::kFloat:
-      return std::unique_ptr<ColumnChunkWriter>(new TypedColumnWriter<float>(leaf, options, codec));
+      return std::unique_ptr<ColumnChunkWriter>(new TypedColumnWriter<float>(leaf, options, codec, lean));
     case PhysicalType::kDouble:
-      return std::unique_ptr<ColumnChunkWriter>(new TypedColumnWriter<double>(leaf, options, codec));
+      return std::unique_ptr<ColumnChunkWriter>(new TypedColumnWriter<double>(leaf, options, codec, lean));
     case PhysicalType::kByteArray:
     case PhysicalType::kFixedLenByteArray:
-      return std::unique_ptr<ColumnChunkWriter>(new TypedColumnWriter<std::string_view>(leaf, options, codec));
+      return std::unique_ptr<ColumnChunkWriter>(new TypedColumnWriter<std::string_view>(leaf, options, codec, lean));
     default:
       return Status::NotImplemented("writing physical type " + std::to_string(static_cast<int>(leaf.physical)));
   }

@@ -38,8 +38,11 @@ class ColumnChunkWriter {
   // until the next call on this writer), then resets for the next row group.
   virtual Status FinishChunk(int64_t chunk_offset, ColumnChunk* meta, std::vector<ByteView>* bytes) = 0;
 
+  // `lean`: free per-page and per-block scratch after each use instead of
+  // keeping it for reuse (for schemas so wide that kept scratch would
+  // outweigh the row group).
   static Result<std::unique_ptr<ColumnChunkWriter>> Make(const LeafColumn& leaf, const WriterOptions& options,
-                                                         Codec* codec);
+                                                         Codec* codec, bool lean = false);
 };
 
 }  // namespace snaplake::parquet
