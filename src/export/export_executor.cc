@@ -1,6 +1,7 @@
 #include "export/export_executor.h"
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include <unistd.h>
@@ -20,7 +21,8 @@ int64_t NowMs() {
       .count();
 }
 
-Result<std::unique_ptr<Source>> OpenSource(const ExportRequest& request, std::vector<std::string>* warnings) {
+Result<std::unique_ptr<Source>> OpenSource(const ExportRequest& request, const std::atomic<bool>* abort,
+                                           std::vector<std::string>* warnings) {
   std::string_view source = request.source;
   if (source.rfind("mysql://", 0) == 0 || source.rfind("mariadb://", 0) == 0) {
     return Status::NotImplemented("MySQL/MariaDB sources are not supported yet: '" +
@@ -30,6 +32,7 @@ Result<std::unique_ptr<Source>> OpenSource(const ExportRequest& request, std::ve
   options.conninfo = request.source;
   options.type_mode = request.type_mode;
   options.include_matviews = request.include_matviews;
+  options.interrupt = abort;
   SL_ASSIGN_OR_RETURN(options.only, ParseTableSelectors(request.only));
   SL_ASSIGN_OR_RETURN(std::unique_ptr<postgres::PgSource> pg, postgres::PgSource::Open(options));
   for (const std::string& line : pg->skipped()) warnings->push_back("skipped " + line);
@@ -37,6 +40,23 @@ Result<std::unique_ptr<Source>> OpenSource(const ExportRequest& request, std::ve
     for (const std::string& note : table.notes) warnings->push_back(note);
   }
   return std::unique_ptr<Source>(std::move(pg));
+}
+
+// The nearest existing ancestor of `target` must be a directory.
+Status CheckTargetUsable(FileSystem& fs, const std::string& target) {
+  if (target.find("://") != std::string::npos && target.rfind("file://", 0) != 0) return Status::OK();
+  std::filesystem::path path(target.rfind("file://", 0) == 0 ? target.substr(7) : target);
+  while (!path.empty()) {
+    Result<FileInfo> info = fs.Stat(path.string());
+    if (info.ok()) {
+      if (info->is_dir) return Status::OK();
+      return Status::InvalidArgument("cannot write to --target '" + target + "': '" + path.string() +
+                                     "' is a file, not a directory; choose a --target that is a writable directory");
+    }
+    if (path == path.parent_path()) break;
+    path = path.parent_path();
+  }
+  return Status::OK();
 }
 
 std::string JoinWarnings(const std::vector<std::string>& warnings) {
@@ -99,20 +119,58 @@ ExportStatus ExecuteExportTask(const ExportRequest& request, TaskStore& store, c
   if (!loaded.ok()) return ExportStatus::kFailed;
   ExportTask task = *loaded;
   task.worker_pid = ::getpid();
+  (void)store.Update(task);
 
+  // A --target under a regular file fails here, before any database connection.
+  Result<std::shared_ptr<FileSystem>> fs_result = FileSystemForPath(request.target);
+  if (!fs_result.ok()) return finish(ExportStatus::kFailed, fs_result.status().message());
+  std::shared_ptr<FileSystem> fs = *fs_result;
+  const std::string root = TaskRoot(request.target, id);
+  Status target_usable = CheckTargetUsable(*fs, request.target);
+  if (!target_usable.ok()) return finish(ExportStatus::kFailed, target_usable.message());
+
+  // Connecting and reading the catalog can block on a silent server: watch
+  // for a cancel request or a signal meanwhile.
+  std::atomic<bool> abort_open{false};
+  std::atomic<bool> opened_done{false};
+  std::thread watcher([&]() {
+    while (!opened_done.load()) {
+      if (interrupt.load()) abort_open = true;
+      Result<ExportTask> current = store.Get(id);
+      if (current.ok() && current->status == ExportStatus::kCanceling) abort_open = true;
+      for (int i = 0; i < 4 && !opened_done.load() && !abort_open.load(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        if (interrupt.load()) abort_open = true;
+      }
+    }
+  });
   std::vector<std::string> warnings;
-  Result<std::unique_ptr<Source>> opened = OpenSource(request, &warnings);
-  if (!opened.ok()) return finish(ExportStatus::kFailed, opened.status().message());
+  Result<std::unique_ptr<Source>> opened = OpenSource(request, &abort_open, &warnings);
+  opened_done = true;
+  watcher.join();
+  if (!opened.ok()) {
+    if (abort_open.load()) return finish(ExportStatus::kCanceled, "");
+    return finish(ExportStatus::kFailed, opened.status().message());
+  }
   std::unique_ptr<Source> source = std::move(*opened);
+  // Nothing is written before the source is open and the --only names are
+  // known to exist; and the task's folder must be ours alone.
+  Result<std::vector<FileInfo>> existing = fs->List(root);
+  if (!existing.ok()) return finish(ExportStatus::kFailed, existing.status().message());
+  if (!existing->empty()) {
+    return finish(ExportStatus::kFailed, "the target folder '" + root +
+                                             "' already holds files; choose a new --id or remove that folder");
+  }
+  Status writable = fs->CreateDirs(root);
+  if (!writable.ok()) {
+    return finish(ExportStatus::kFailed, "cannot write to --target '" + request.target + "': " +
+                                             writable.message() + "; choose a --target that is a writable directory");
+  }
   task.snapshot_time_ms = source->snapshot_time_ms();
   task.warning_message = JoinWarnings(warnings);
   task.tables_total = static_cast<int32_t>(source->tables().size());
   for (const SourceTable& table : source->tables()) task.total_bytes_estimate += table.estimated_bytes;
   (void)store.Update(task);
-
-  Result<std::shared_ptr<FileSystem>> fs_result = FileSystemForPath(request.target);
-  if (!fs_result.ok()) return finish(ExportStatus::kFailed, fs_result.status().message());
-  std::shared_ptr<FileSystem> fs = *fs_result;
 
   ExportRunOptions options;
   options.task_id = id;
@@ -123,20 +181,6 @@ ExportStatus ExecuteExportTask(const ExportRequest& request, TaskStore& store, c
   options.memory_budget_bytes = request.memory_budget_bytes;
   options.max_rate = request.max_rate;
   ExportRunner runner(source.get(), fs.get(), options);
-  const std::string root = runner.TaskRoot();
-
-  // The task's folder must be ours alone: never mix two exports' files.
-  Result<std::vector<FileInfo>> existing = fs->List(root);
-  if (!existing.ok()) return finish(ExportStatus::kFailed, existing.status().message());
-  if (!existing->empty()) {
-    return finish(ExportStatus::kFailed, "the target folder '" + root +
-                                             "' already holds files; choose a new --id or remove that folder");
-  }
-  Status writable = fs->CreateDirs(root);
-  if (!writable.ok()) {
-    return finish(ExportStatus::kFailed,
-                  "cannot write to --target '" + request.target + "': " + writable.message());
-  }
 
   std::atomic<bool> cancel{false};
   Status result;

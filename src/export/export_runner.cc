@@ -52,11 +52,13 @@ int ExportProgress::Percent() const {
 ExportRunner::ExportRunner(Source* source, FileSystem* fs, ExportRunOptions options)
     : source_(source), fs_(fs), options_(std::move(options)) {}
 
-std::string ExportRunner::TaskRoot() const {
-  std::string root = options_.target;
+std::string TaskRoot(const std::string& target, const std::string& task_id) {
+  std::string root = target;
   while (root.size() > 1 && root.back() == '/') root.pop_back();
-  return root + "/" + TaskDirectoryName(options_.task_id);
+  return root + "/" + TaskDirectoryName(task_id);
 }
+
+std::string ExportRunner::TaskRoot() const { return exporting::TaskRoot(options_.target, options_.task_id); }
 
 Status ExportRunner::Run(const ExportTask& task, const std::atomic<bool>& cancel) {
   SL_RETURN_NOT_OK(RunChunks(cancel));
@@ -109,6 +111,11 @@ Status ExportRunner::RunChunks(const std::atomic<bool>& cancel) {
   };
 
   RateLimiter limiter(options_.max_rate);
+  // At a low row rate, smaller batches keep the pace even instead of bursty.
+  int64_t batch_rows = options_.batch_rows;
+  if (options_.max_rate.unit == RateLimit::Unit::kRows) {
+    batch_rows = std::clamp<int64_t>(static_cast<int64_t>(options_.max_rate.per_second / 10), 64, batch_rows);
+  }
   std::atomic<size_t> next{0};
   std::atomic<bool> stop{false};
   std::mutex error_mutex;
@@ -140,7 +147,7 @@ Status ExportRunner::RunChunks(const std::atomic<bool>& cancel) {
         if (writer) writer->Abandon();
         return Status::Cancelled("the export was cancelled");
       }
-      Result<bool> more = reader->Next(&batch, options_.batch_rows, options_.batch_bytes);
+      Result<bool> more = reader->Next(&batch, batch_rows, options_.batch_bytes);
       if (!more.ok()) {
         if (writer) writer->Abandon();
         return more.status();
@@ -151,7 +158,8 @@ Status ExportRunner::RunChunks(const std::atomic<bool>& cancel) {
       progress_.source_bytes += bytes - last_bytes;
       state.rows += batch.num_rows();
       if (limiter.enabled()) {
-        limiter.Acquire(limiter.unit() == RateLimit::Unit::kRows ? batch.num_rows() : bytes - last_bytes);
+        limiter.Acquire(limiter.unit() == RateLimit::Unit::kRows ? batch.num_rows() : bytes - last_bytes,
+                        [&]() { return stop.load() || cancel.load(); });
       }
       last_bytes = bytes;
       if (!writer) SL_RETURN_NOT_OK(open_writer());

@@ -52,6 +52,9 @@ struct ExportProgress {
   int Percent() const;
 };
 
+// The task's folder: target/ID (the id encoded as a path component).
+std::string TaskRoot(const std::string& target, const std::string& task_id);
+
 class ExportRunner {
  public:
   ExportRunner(Source* source, FileSystem* fs, ExportRunOptions options);

@@ -60,7 +60,7 @@ RateLimiter::RateLimiter(RateLimit limit) : limit_(limit), last_(Clock::now()) {
   available_ = limit_.per_second / 10;
 }
 
-void RateLimiter::Acquire(int64_t amount) {
+void RateLimiter::Acquire(int64_t amount, const std::function<bool()>& should_stop) {
   if (!enabled() || amount <= 0) return;
   double wait_seconds = 0;
   {
@@ -72,7 +72,11 @@ void RateLimiter::Acquire(int64_t amount) {
     available_ -= static_cast<double>(amount);
     if (available_ < 0) wait_seconds = -available_ / limit_.per_second;
   }
-  if (wait_seconds > 0) std::this_thread::sleep_for(std::chrono::duration<double>(wait_seconds));
+  const auto until = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(wait_seconds));
+  while (wait_seconds > 0 && Clock::now() < until) {
+    if (should_stop && should_stop()) return;
+    std::this_thread::sleep_for(std::min<Clock::duration>(until - Clock::now(), std::chrono::milliseconds(50)));
+  }
 }
 
 }  // namespace snaplake::exporting

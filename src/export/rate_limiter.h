@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -29,8 +30,10 @@ class RateLimiter {
   explicit RateLimiter(RateLimit limit);
   bool enabled() const { return limit_.unit != RateLimit::Unit::kNone; }
   RateLimit::Unit unit() const { return limit_.unit; }
-  // Accounts for `amount` units just read; sleeps as long as the cap requires.
-  void Acquire(int64_t amount);
+  // Accounts for `amount` units just read; sleeps as long as the cap requires,
+  // in short naps that end early once `should_stop` says so (a cancel must
+  // not wait out a long pause at a low rate).
+  void Acquire(int64_t amount, const std::function<bool()>& should_stop = nullptr);
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -382,7 +382,7 @@ TEST_F(ExportFaultsTest, TargetUnderARegularFileFails) {
   ASSERT_TRUE(WriteStringToFile(file, "keep me").ok());
   target_ = file + "/out";
   CliResult r = Run(StartArgs("bad-target", Source(), "--wait"));
-  ExpectFailedTask("bad-target", r, {StrCat("cannot write to --target '", target_, "'"), "Not a directory"});
+  ExpectFailedTask("bad-target", r, {StrCat("cannot write to --target '", target_, "'"), "is a file, not a directory"});
   Result<std::string> kept = ReadFileToString(file);
   ASSERT_TRUE(kept.ok());
   EXPECT_EQ(*kept, "keep me");

@@ -1,5 +1,10 @@
 #include "source/postgres/pg_connection.h"
 
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <string>
 
@@ -82,14 +87,65 @@ PgConnection::~PgConnection() {
   PQfinish(conn_);
 }
 
-Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& conninfo) {
+namespace {
+
+// libpq's connect_timeout is enforced only by its blocking connect; the
+// polling connect below needs the value itself.
+int ConnectTimeoutSeconds(PGconn* conn) {
+  int seconds = 30;
+  PQconninfoOption* options = PQconninfo(conn);
+  if (options == nullptr) return seconds;
+  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (std::string_view(o->keyword) == "connect_timeout" && o->val != nullptr && *o->val != '\0') {
+      int value = std::atoi(o->val);
+      if (value > 0) seconds = std::max(value, 2);  // libpq treats 1 as 2, too
+    }
+  }
+  PQconninfoFree(options);
+  return seconds;
+}
+
+// Drives PQconnectPoll until the connection is made or fails, waking every
+// 100 ms to honour `interrupt` and the deadline.
+Status PollConnect(PGconn* conn, const std::atomic<bool>* interrupt) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(ConnectTimeoutSeconds(conn));
+  PostgresPollingStatusType state = PGRES_POLLING_WRITING;
+  while (state != PGRES_POLLING_OK && state != PGRES_POLLING_FAILED) {
+    const int fd = PQsocket(conn);
+    if (fd < 0) break;
+    struct pollfd waiting {};
+    waiting.fd = fd;
+    waiting.events = state == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+    for (;;) {
+      if (interrupt != nullptr && interrupt->load()) return Status::Cancelled("interrupted while connecting");
+      if (std::chrono::steady_clock::now() > deadline) {
+        return Status::IOError("timeout expired (the server accepted the connection but did not answer)");
+      }
+      int ready = ::poll(&waiting, 1, 100);
+      if (ready > 0 || (ready < 0 && errno != EINTR)) break;
+    }
+    state = PQconnectPoll(conn);
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& conninfo,
+                                                            const std::atomic<bool>* interrupt) {
   // expand_dbname lets `conninfo` be a URI or key=value string; keywords after
   // it would override the user's, so only a fallback application name follows.
   const char* keywords[] = {"dbname", "fallback_application_name", nullptr};
   const char* values[] = {conninfo.c_str(), "snaplake", nullptr};
-  PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  PGconn* conn = PQconnectStartParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Status::IOError("cannot connect to PostgreSQL: out of memory in libpq");
   auto connection = std::unique_ptr<PgConnection>(new PgConnection(conn));
+  Status polled = PQstatus(conn) == CONNECTION_BAD ? Status::OK() : PollConnect(conn, interrupt);
+  if (polled.code() == StatusCode::kCancelled) return polled;
+  if (!polled.ok()) {
+    return Status::IOError("cannot connect to PostgreSQL at " + connection->Describe() + ": " + polled.message() +
+                           "; check the host and port in --source and that the server is running");
+  }
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = OneLine(PQerrorMessage(conn));
     std::string text = "cannot connect to PostgreSQL at " + connection->Describe() + ": " + message;

@@ -7,6 +7,7 @@
 
 #include <libpq-fe.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -40,7 +41,11 @@ class PgResult {
 class PgConnection {
  public:
   // Connects; the error names the server (host:port/db) and says what to check.
-  static Result<std::unique_ptr<PgConnection>> Connect(const std::string& conninfo);
+  // `interrupt`, when set, is polled while connecting (a server that accepts
+  // but never answers must not hold a cancel or a signal hostage); so is the
+  // connection's connect_timeout (PGCONNECT_TIMEOUT), 30 s if none is given.
+  static Result<std::unique_ptr<PgConnection>> Connect(const std::string& conninfo,
+                                                        const std::atomic<bool>* interrupt = nullptr);
   ~PgConnection();
 
   // Runs one statement that returns rows (or none); errors carry the server's message.

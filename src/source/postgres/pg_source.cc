@@ -100,7 +100,7 @@ PgSource::~PgSource() {
 }
 
 Status PgSource::Start() {
-  SL_ASSIGN_OR_RETURN(leader_, PgConnection::Connect(options_.conninfo));
+  SL_ASSIGN_OR_RETURN(leader_, PgConnection::Connect(options_.conninfo, options_.interrupt));
   server_version_ = leader_->server_version();
   if (server_version_ < 130000) {
     return Status::NotImplemented("PostgreSQL " + std::to_string(server_version_ / 10000) + " at " +
@@ -259,7 +259,7 @@ Result<std::unique_ptr<PgConnection>> PgSource::Borrow() {
       return connection;
     }
   }
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> connection, PgConnection::Connect(options_.conninfo));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<PgConnection> connection, PgConnection::Connect(options_.conninfo, options_.interrupt));
   SL_RETURN_NOT_OK(connection->Execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"));
   Status imported = connection->Execute("SET TRANSACTION SNAPSHOT " + QuoteLiteral(snapshot_id_));
   if (!imported.ok()) {

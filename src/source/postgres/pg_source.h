@@ -11,6 +11,7 @@
 // PostgreSQL 14+ (TID range scans); on 13 each table is one chunk.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,6 +30,8 @@ struct PgSourceOptions {
   TypeMode type_mode = TypeMode::kNative;
   std::vector<TableSelector> only;  // empty: every table
   bool include_matviews = false;
+  // Polled while connecting; when it turns true, Open() returns Cancelled.
+  const std::atomic<bool>* interrupt = nullptr;
 };
 
 class PgSource final : public Source {
