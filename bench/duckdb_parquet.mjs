@@ -6,12 +6,19 @@
 //   node duckdb_parquet.mjs read --file F.parquet [--runs R] [--query sum|minmax|hash|column:NAME]
 //       Times one query that must decode every column of F (column:NAME: only
 //       that column, aggregated as in "sum"): a warm-up, then R runs.
+//   node duckdb_parquet.mjs csv2parquet --dir D [--codec gzip] [--threads N]
+//       For bench/export_bench.sh: converts every D/*.csv (with a header) to
+//       D/*.parquet with COPY (SELECT * FROM read_csv(f)) TO ... (FORMAT parquet,
+//       COMPRESSION codec), once, untimed here (the caller times dump + conversion).
+//   node duckdb_parquet.mjs count --glob G [--threads N]
+//       SELECT count(*) FROM read_parquet(G), to check another writer's files.
 //
+// --threads defaults to 1 (the write and read modes are single-threaded comparisons).
 // Prints one JSON object on stdout. DuckDB comes from the Parquet oracles'
 // node_modules ($PARQUET_ORACLES_DIR, default ~/.cache/parquet-oracles), which
 // `oracle install` fills; the import is resolved there, so this file can stay in bench/.
 import { createRequire } from 'node:module';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -77,13 +84,14 @@ async function timed(con, sql, before = () => {}) {
   return { times_s: wall, cpu_s: cpu };
 }
 
+const threadCount = String(Number(args.threads ?? 1));
 const instance = await DuckDBInstance.create(':memory:', {
-  threads: '1',
+  threads: threadCount,
   autoinstall_known_extensions: 'false',
   autoload_known_extensions: 'false',
 });
 const con = await instance.connect();
-await con.run('SET threads = 1');
+await con.run(`SET threads = ${threadCount}`);
 const [version, threads] = (await con.runAndReadAll("SELECT version(), current_setting('threads')")).getRows()[0];
 
 try {
@@ -114,8 +122,26 @@ try {
     const times = await timed(con, sql);
     const rows = Number((await con.runAndReadAll(`SELECT count(*) FROM read_parquet(${quote(args.file)})`)).getRows()[0][0]);
     console.log(JSON.stringify({ mode: 'read', engine: 'duckdb', version, query, file: args.file, rows, threads: Number(threads), ...times }));
+  } else if (mode === 'csv2parquet') {
+    const codec = args.codec ?? 'gzip';
+    const files = [];
+    const start = performance.now();
+    for (const name of readdirSync(args.dir).filter((f) => f.endsWith('.csv')).sort()) {
+      const csv = join(args.dir, name);
+      const out = csv.replace(/\.csv$/, '.parquet');
+      const fileStart = performance.now();
+      const copied = await con.runAndReadAll(
+        `COPY (SELECT * FROM read_csv(${quote(csv)})) TO ${quote(out)} (FORMAT parquet, COMPRESSION ${codec})`);
+      files.push({ csv: name, rows: Number(copied.getRows()[0]?.[0] ?? 0), parquet_bytes: statSync(out).size,
+                   seconds: (performance.now() - fileStart) / 1000 });
+    }
+    console.log(JSON.stringify({ mode: 'csv2parquet', engine: 'duckdb', version, codec, threads: Number(threads),
+                                 total_s: (performance.now() - start) / 1000, files }));
+  } else if (mode === 'count') {
+    const rows = Number((await con.runAndReadAll(`SELECT count(*) FROM read_parquet(${quote(args.glob)})`)).getRows()[0][0]);
+    console.log(JSON.stringify({ mode: 'count', engine: 'duckdb', version, glob: args.glob, rows }));
   } else {
-    console.error('usage: node duckdb_parquet.mjs write|read ... (see the header of this file)');
+    console.error('usage: node duckdb_parquet.mjs write|read|csv2parquet|count ... (see the header of this file)');
     process.exit(2);
   }
 } catch (e) {
