@@ -1,5 +1,7 @@
 #include "source/postgres/pg_connection.h"
 
+#include "source/postgres/pg_type_mapping.h"
+
 #include <poll.h>
 
 #include <algorithm>
@@ -154,10 +156,11 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& c
   }
   connection->cancel_ = PQgetCancel(conn);
   // Values must come back exactly: no locale-dependent or lossy text output.
-  SL_RETURN_NOT_OK(connection->Execute(
-      "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres'; "
-      "SET extra_float_digits = 3; SET TimeZone = 'UTC'; SET bytea_output = 'hex'; "
-      "SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0"));
+  // The settings the type mapping's ::text casts rely on, and no server-side
+  // timeouts that would cut a long export (or its idle leader) short.
+  SL_RETURN_NOT_OK(connection->Execute(std::string(RequiredSessionSettingsSql()) +
+                                       "; SET statement_timeout = 0; SET lock_timeout = 0; "
+                                       "SET idle_in_transaction_session_timeout = 0"));
   return connection;
 }
 
