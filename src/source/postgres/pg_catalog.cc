@@ -86,7 +86,7 @@ constexpr const char* kRelationFilter =
 }  // namespace
 
 Result<std::vector<PgTableMeta>> ReadCatalog(PgConnection& connection, const CatalogOptions& options,
-                                             std::vector<std::string>* skipped) {
+                                             std::vector<SkippedRelation>* skipped) {
   SL_ASSIGN_OR_RETURN(TypeMap types, ReadTypes(connection));
   std::string tables_sql =
       "SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence, c.relispopulated, "
@@ -115,16 +115,16 @@ Result<std::vector<PgTableMeta>> ReadCatalog(PgConnection& connection, const Cat
     table.table_bytes = table_rows.Int(r, 6);
     table.max_heap_blocks = table_rows.Int(r, 7);
     table.estimated_rows = table_rows.Int(r, 8);
-    std::string label = table.schema + "." + table.name;
     if (table.relkind == 'm') {
       if (!options.include_matviews) continue;  // by request: not a skip worth a warning
       if (!populated) {
-        skipped->push_back(label + ": materialized view is not populated (run REFRESH MATERIALIZED VIEW)");
+        skipped->push_back({table.schema, table.name, "materialized view is not populated (run REFRESH MATERIALIZED VIEW)"});
         continue;
       }
     }
     if (persistence == 'u' && options.in_recovery) {
-      skipped->push_back(label + ": unlogged tables cannot be read on a hot standby; export it from the primary");
+      skipped->push_back(
+          {table.schema, table.name, "unlogged tables cannot be read on a hot standby; export it from the primary"});
       continue;
     }
     index_of[table.oid] = tables.size();

@@ -33,9 +33,14 @@ struct CatalogOptions {
   bool in_recovery = false;    // a hot standby cannot read unlogged tables
 };
 
-// `skipped` receives one line per relation left out on purpose, e.g.
-// "public.cache: unlogged tables cannot be read on a hot standby".
+// A relation that exists but cannot be exported, and why.
+struct SkippedRelation {
+  std::string schema;
+  std::string name;
+  std::string reason;  // e.g. "unlogged tables cannot be read on a hot standby; export it from the primary"
+};
+
 Result<std::vector<PgTableMeta>> ReadCatalog(PgConnection& connection, const CatalogOptions& options,
-                                             std::vector<std::string>* skipped);
+                                             std::vector<SkippedRelation>* skipped);
 
 }  // namespace snaplake::postgres

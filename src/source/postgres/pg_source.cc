@@ -125,7 +125,7 @@ Status PgSource::Start() {
   CatalogOptions catalog_options;
   catalog_options.include_matviews = options_.include_matviews;
   catalog_options.in_recovery = in_recovery_;
-  std::vector<std::string> skipped;
+  std::vector<SkippedRelation> skipped;
   SL_ASSIGN_OR_RETURN(std::vector<PgTableMeta> metas, ReadCatalog(*leader_, catalog_options, &skipped));
 
   std::vector<PgTableMeta> selected;
@@ -147,9 +147,11 @@ Status PgSource::Start() {
                               "' (names are case-sensitive; quote names with dots: db.\"my.schema\".table)");
     }
   }
-  for (std::string& line : skipped) {
-    // A skipped relation matters only if the user asked for it (or for everything).
-    skipped_.push_back(std::move(line));
+  // A relation left out matters only if --only asked for it (or for everything).
+  for (const SkippedRelation& relation : skipped) {
+    if (SelectorsMatch(options_.only, database_, relation.schema, relation.name)) {
+      skipped_.push_back(relation.schema + "." + relation.name + ": " + relation.reason);
+    }
   }
   return PlanTables(std::move(selected));
 }
