@@ -366,7 +366,7 @@ void RegisterExportCommands(CLI::App& app, ExitCode* exit_code) {
   start->add_flag("--include-matviews", start_args->request.include_matviews, "Export materialized views too");
   start->add_option("--chunk-size", start_args->chunk_size, "Split tables into pieces of this much heap (256MiB)");
   start->add_option("--memory-limit", start_args->memory_limit,
-                    "Parquet buffers of all workers together (200MiB)");
+                    "Parquet buffers of all workers together (128MiB)");
   start->add_flag("--wait", start_args->wait, "Run in the foreground; exit 0 only if the task ends COMPLETE");
   start->callback([start_args, exit_code]() { *exit_code = Guard([&]() { return RunStart(*start_args); }); });
 

@@ -192,7 +192,7 @@ ExportStatus ExecuteExportTask(const ExportRequest& request, TaskStore& store, c
   bool cancel_requested = false;
   auto last_store_update = std::chrono::steady_clock::now();
   while (!done.load()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
     if (on_progress) on_progress(runner.progress());
     if (interrupt.load()) cancel_requested = true;
     auto now = std::chrono::steady_clock::now();

@@ -31,7 +31,7 @@ struct ExportRequest {
   RateLimit max_rate;
   bool include_matviews = false;
   int64_t chunk_bytes = int64_t{256} << 20;
-  int64_t memory_budget_bytes = int64_t{200} << 20;
+  int64_t memory_budget_bytes = int64_t{128} << 20;
 
   // Checks the options that need no database (names in --only, sizes) and
   // builds the STARTING task record for the store.

@@ -34,7 +34,7 @@ struct ExportRunOptions {
   CompressionCodec compression = CompressionCodec::kGzip;
   int parallel = 2;
   int64_t chunk_bytes = int64_t{256} << 20;        // tables are split into pieces of about this much heap
-  int64_t memory_budget_bytes = int64_t{200} << 20; // for all workers' Parquet buffers together
+  int64_t memory_budget_bytes = int64_t{128} << 20; // for all workers' Parquet buffers together
   int64_t batch_rows = 8192;
   int64_t batch_bytes = int64_t{8} << 20;
   RateLimit max_rate;
