@@ -37,6 +37,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "export/export_cli_test_support.h"
 #include "testing/pg_server.h"
 #include "testing/test_env.h"
 
@@ -48,6 +49,11 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
+using testing::export_cli::CliResult;
+using testing::export_cli::ExportCliTest;
+using testing::export_cli::FilesUnder;
+using testing::export_cli::OneLineError;
+using testing::export_cli::SecondsSince;
 
 constexpr int64_t kBigRows = 200000;
 constexpr int64_t kSmallRows = 1000;
@@ -57,54 +63,6 @@ constexpr int64_t kSmallRows = 1000;
 constexpr char kWideLabel[] = "repeat(md5(i::text), 4)";
 // public.big at this rate takes ~10 s: long enough to break things mid-way.
 constexpr char kSlowRate[] = "20000rows";
-
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-  double seconds = 0;
-};
-
-size_t CountLines(const std::string& text) {
-  size_t n = 0;
-  for (char c : text) n += c == '\n';
-  return n;
-}
-
-// Exit status in `codes`, exactly one line on stderr starting with
-// "snaplake: " and holding every one of `parts`.
-::testing::AssertionResult OneLineError(const CliResult& r, std::vector<int> codes,
-                                        const std::vector<std::string>& parts) {
-  auto failure = [&]() {
-    return ::testing::AssertionFailure() << "exit " << r.exit_code << ", stderr: [" << r.err << "]";
-  };
-  if (std::find(codes.begin(), codes.end(), r.exit_code) == codes.end()) {
-    return failure() << " (unexpected exit status)";
-  }
-  if (CountLines(r.err) != 1 || r.err.back() != '\n') return failure() << " (expected exactly one line)";
-  if (r.err.rfind("snaplake: ", 0) != 0) return failure() << " (expected it to start with 'snaplake: ')";
-  for (const std::string& part : parts) {
-    if (r.err.find(part) == std::string::npos) return failure() << " (expected it to contain '" << part << "')";
-  }
-  return ::testing::AssertionSuccess();
-}
-
-// Regular files under `dir` (relative, sorted); empty if it does not exist.
-std::vector<std::string> FilesUnder(const std::string& dir) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return out;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    if (it->is_regular_file(ec)) out.push_back(fs::relative(it->path(), dir).string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 // A TCP port on 127.0.0.1 that nothing listens on (bound, then released).
 int ClosedPort() {
@@ -123,58 +81,14 @@ int ClosedPort() {
   return port;
 }
 
-// What every test here needs: its own SNAPLAKE_HOME and target, the CLI, and
-// describe. The server is chosen by the subclass.
-class ExportFaultsBase : public ::testing::Test {
+// What every test here needs beyond ExportCliTest: no stored passwords, and
+// the checks of a failed task. The server is chosen by the subclass.
+class ExportFaultsBase : public ExportCliTest {
  protected:
-  void SetUp() override {
-    home_ = dir_.Path("home");
-    target_ = dir_.Path("out");
-  }
-
-  // A worker that a failed test left running must not outlive it.
-  void TearDown() override {
-    CliResult all = Run("export describe");
-    if (all.exit_code != 0) return;
-    json parsed = json::parse(all.out, nullptr, false);
-    if (!parsed.is_object() || !parsed["ExportTasks"].is_array()) return;
-    for (const json& task : parsed["ExportTasks"]) {
-      if (task.contains("WorkerPid")) ::kill(static_cast<pid_t>(task["WorkerPid"].get<int64_t>()), SIGKILL);
-    }
-  }
-
-  std::string TaskDir(const std::string& id) const { return target_ + "/" + id; }
-
-  // `snaplake <args>` with this test's SNAPLAKE_HOME and no stored passwords
-  // (no PGPASSWORD, no ~/.pgpass).
-  CliResult Run(const std::string& args) const {
-    CliResult r;
-    Clock::time_point start = Clock::now();
-    r.exit_code = RunCommandCapture(StrCat("env -u PGPASSWORD PGPASSFILE=", ShellQuote(dir_.Path("no-pgpass")),
-                                           " SNAPLAKE_HOME=", ShellQuote(home_), " ", ShellQuote(SnaplakeBinary()), " ",
-                                           args),
-                                    &r.out, &r.err);
-    r.seconds = SecondsSince(start);
-    return r;
-  }
-
-  std::string StartArgs(const std::string& id, const std::string& source, const std::string& extra = "") const {
-    return StrCat("export start --id ", ShellQuote(id), " --source ", ShellQuote(source), " --target ",
-                  ShellQuote(target_), " ", extra);
-  }
-
-  json Describe(const std::string& id) const {
-    CliResult r = Run(StrCat("export describe --id ", ShellQuote(id)));
-    if (r.exit_code != 0) {
-      ADD_FAILURE() << "describe --id " << id << ": exit " << r.exit_code << ": " << r.err;
-      return nullptr;
-    }
-    json parsed = json::parse(r.out, nullptr, false);
-    if (!parsed.is_object() || !parsed["ExportTasks"].is_array() || parsed["ExportTasks"].size() != 1) {
-      ADD_FAILURE() << "describe --id " << id << " printed: " << r.out;
-      return nullptr;
-    }
-    return parsed["ExportTasks"][0];
+  // No PGPASSWORD and no ~/.pgpass for the CLI: a password comes from the
+  // --source URI or not at all.
+  std::string RunPrefix() const override {
+    return StrCat("env -u PGPASSWORD PGPASSFILE=", ShellQuote(dir_.Path("no-pgpass")), " ");
   }
 
   // Polls describe until the worker reads rows (IN_PROGRESS, rows > 0).
@@ -213,10 +127,6 @@ class ExportFaultsBase : public ::testing::Test {
     EXPECT_FALSE(fs::exists(TaskDir(id) + "/_SUCCESS"));
     return cause;
   }
-
-  TempDir dir_;
-  std::string home_;
-  std::string target_;
 };
 
 // ---------------------------------------------------------------------------

@@ -34,6 +34,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "export/export_cli_test_support.h"
 #include "testing/pg_server.h"
 #include "testing/test_env.h"
 
@@ -46,6 +47,11 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 using ::testing::HasSubstr;
+using testing::export_cli::CliResult;
+using testing::export_cli::ExportCliTest;
+using testing::export_cli::FilesUnder;
+using testing::export_cli::OneLineError;
+using testing::export_cli::SecondsSince;
 
 constexpr char kDatabase[] = "lifecycle";
 constexpr int64_t kBigRows = 200000;
@@ -55,51 +61,6 @@ constexpr int64_t kAllRows = kBigRows + kSmallRows + kOrderRows;
 // ~10 s for public.big: slow enough to act on mid-way, short enough that a
 // test which fails to stop it still ends soon.
 constexpr char kSlowRate[] = "20000rows";
-
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-struct CliResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-  double seconds = 0;
-};
-
-size_t CountLines(const std::string& text) {
-  size_t n = 0;
-  for (char c : text) n += c == '\n';
-  return n;
-}
-
-// The error contract: exit status `code`, exactly one line on stderr starting
-// with "snaplake: " and holding every one of `parts`.
-::testing::AssertionResult OneLineError(const CliResult& r, int code, const std::vector<std::string>& parts) {
-  auto failure = [&]() {
-    return ::testing::AssertionFailure() << "exit " << r.exit_code << ", stderr: [" << r.err << "]";
-  };
-  if (r.exit_code != code) return failure() << " (expected exit status " << code << ")";
-  if (CountLines(r.err) != 1 || r.err.back() != '\n') return failure() << " (expected exactly one line)";
-  if (r.err.rfind("snaplake: ", 0) != 0) return failure() << " (expected it to start with 'snaplake: ')";
-  for (const std::string& part : parts) {
-    if (r.err.find(part) == std::string::npos) return failure() << " (expected it to contain '" << part << "')";
-  }
-  return ::testing::AssertionSuccess();
-}
-
-// Regular files under `dir`, relative to it, sorted; empty if it does not exist.
-std::vector<std::string> FilesUnder(const std::string& dir) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  if (!fs::exists(dir, ec)) return out;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
-    if (it->is_regular_file(ec)) out.push_back(fs::relative(it->path(), dir).string());
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 std::string Joined(const std::vector<std::string>& items) {
   std::string out;
@@ -238,71 +199,23 @@ class LifecycleDatabase {
   }
 };
 
-class ExportLifecycleTest : public ::testing::Test {
+class ExportLifecycleTest : public ExportCliTest {
  protected:
   void SetUp() override {
+    ExportCliTest::SetUp();
     SL_REQUIRE_SHARED_PG(pg);
     pg_ = pg;
     Status db = LifecycleDatabase::Ensure(*pg_);
     ASSERT_TRUE(db.ok()) << db.ToString();
-    home_ = dir_.Path("home");
-    target_ = dir_.Path("out");
-  }
-
-  // A worker that a failed test left running must not outlive it: it would
-  // keep writing into the removed TempDir and hold server connections.
-  void TearDown() override {
-    CliResult all = Run("export describe");
-    if (all.exit_code != 0) return;
-    json parsed = json::parse(all.out, nullptr, false);
-    if (!parsed.is_object() || !parsed["ExportTasks"].is_array()) return;
-    for (const json& task : parsed["ExportTasks"]) {
-      if (task.contains("WorkerPid")) ::kill(static_cast<pid_t>(task["WorkerPid"].get<int64_t>()), SIGKILL);
-    }
   }
 
   std::string Source() const { return pg_->Uri(kDatabase); }
-  std::string TaskDir(const std::string& id) const { return target_ + "/" + id; }
-
-  // `snaplake <args>` with this test's SNAPLAKE_HOME.
-  CliResult Run(const std::string& args) const {
-    CliResult r;
-    Clock::time_point start = Clock::now();
-    r.exit_code = RunCommandCapture(
-        StrCat("SNAPLAKE_HOME=", ShellQuote(home_), " ", ShellQuote(SnaplakeBinary()), " ", args), &r.out, &r.err);
-    r.seconds = SecondsSince(start);
-    return r;
-  }
-
+  // Hides the base's three-argument form: every start here reads Source().
   std::string StartArgs(const std::string& id, const std::string& extra = "") const {
-    return StrCat("export start --id ", ShellQuote(id), " --source ", ShellQuote(Source()), " --target ",
-                  ShellQuote(target_), " ", extra);
+    return ExportCliTest::StartArgs(id, Source(), extra);
   }
   std::string SlowArgs() const {
     return StrCat("--only ", kDatabase, ".public.big --parallel 1 --max-rate ", kSlowRate);
-  }
-
-  // The element of `describe --id` for `id`, or null with *error set.
-  json TryDescribe(const std::string& id, std::string* error) const {
-    CliResult r = Run(StrCat("export describe --id ", ShellQuote(id)));
-    if (r.exit_code != 0) {
-      *error = StrCat("describe --id ", id, ": exit ", std::to_string(r.exit_code), ": ", r.err);
-      return nullptr;
-    }
-    json parsed = json::parse(r.out, nullptr, false);
-    if (!parsed.is_object() || !parsed["ExportTasks"].is_array() || parsed["ExportTasks"].size() != 1) {
-      *error = StrCat("describe --id ", id, " printed: ", r.out);
-      return nullptr;
-    }
-    return parsed["ExportTasks"][0];
-  }
-
-  // As TryDescribe, failing the test when describe fails.
-  json Describe(const std::string& id) const {
-    std::string error;
-    json task = TryDescribe(id, &error);
-    if (task.is_null()) ADD_FAILURE() << error;
-    return task;
   }
 
   // Polls describe (every 100 ms) until `done` holds for the task; returns
@@ -347,9 +260,6 @@ class ExportLifecycleTest : public ::testing::Test {
   }
 
   testing::PgServer* pg_ = nullptr;
-  TempDir dir_;
-  std::string home_;
-  std::string target_;
 };
 
 // ---------------------------------------------------------------------------
