@@ -10,9 +10,6 @@
 // Most tests use the database "faults" on the shared test server. Tests that
 // stop the server or change its authentication use a server of their own
 // (ExportFaultsOwnServerTest), started once for this process.
-//
-// A test whose comment says PRODUCT GAP fails on purpose until the product
-// is fixed; its failure message says what is missing and where.
 #include <arpa/inet.h>
 #include <libpq-fe.h>
 #include <netinet/in.h>
@@ -299,7 +296,6 @@ TEST_F(ExportFaultsTest, TargetUnderARegularFileFails) {
 }
 
 // The brief of these tests: a FailureCause says what failed and what to do.
-// PRODUCT GAP while this fails: the unwritable-target cause has no advice.
 TEST_F(ExportFaultsTest, TargetUnderARegularFileCauseSaysWhatToDo) {
   const std::string file = dir_.Path("not-a-dir");
   ASSERT_TRUE(WriteStringToFile(file, "").ok());
@@ -308,7 +304,7 @@ TEST_F(ExportFaultsTest, TargetUnderARegularFileCauseSaysWhatToDo) {
   ASSERT_EQ(r.exit_code, 1);
   std::string cause = Describe("bad-target-hint").value("FailureCause", "");
   EXPECT_THAT(cause, AnyOf(HasSubstr("choose"), HasSubstr("check"), HasSubstr("use another"), HasSubstr("make sure")))
-      << "PRODUCT GAP: the cause says what failed but not what to do (e.g. \"; choose a --target that is a "
+      << "the cause says what failed but not what to do (e.g. \"; choose a --target that is a "
          "writable directory\"); export_executor.cc builds it from fs->CreateDirs's message alone: "
       << cause;
 }

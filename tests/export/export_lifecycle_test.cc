@@ -7,9 +7,6 @@
 // from the database "lifecycle" on the shared test server. A "slow" export
 // reads public.big (200,000 rows) at --max-rate 20000rows, about 10 s, so
 // that a test can act on it mid-way.
-//
-// Tests whose comment says PRODUCT BUG fail on purpose until the product is
-// fixed; each failure message says what is wrong and where.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -599,9 +596,8 @@ TEST_F(ExportLifecycleTest, CancelOfACompleteTaskIsRefusedAndKeepsItsFiles) {
 
 // --max-rate makes a worker sleep after each batch (8192 rows); a cancel must
 // not wait for that sleep to end. At 1000 rows/s one batch is ~8 s of sleep.
-// PRODUCT BUG while this fails: RateLimiter::Acquire sleeps without looking
-// at the cancel flag (src/export/rate_limiter.cc), so at --max-rate 100rows
-// a cancel or Ctrl-C takes over a minute.
+// (A regression test: RateLimiter::Acquire once slept without looking at the
+// cancel flag, so at --max-rate 100rows a cancel took over a minute.)
 TEST_F(ExportLifecycleTest, CancelIsPromptEvenAtALowMaxRate) {
   const std::string id = "cancel-low-rate";
   ASSERT_EQ(Run(StartArgs(id, StrCat("--only ", kDatabase, ".public.big --parallel 1 --max-rate 1000rows"))).exit_code,
@@ -613,7 +609,7 @@ TEST_F(ExportLifecycleTest, CancelIsPromptEvenAtALowMaxRate) {
   const double latency = SecondsSince(asked);
   std::fprintf(stderr, "[timing] cancel at --max-rate 1000rows to CANCELED: %.2f s\n", latency);
   EXPECT_TRUE(OneLineError(wait, 1, {"ended CANCELED"}));
-  EXPECT_LT(latency, 3.0) << "PRODUCT BUG: the cancel waited for the rate limiter's sleep (up to batch rows / rate "
+  EXPECT_LT(latency, 3.0) << "the cancel waited for the rate limiter's sleep (up to batch rows / rate "
                              "seconds); RateLimiter::Acquire should wake up when the export is cancelled";
 }
 
@@ -653,7 +649,7 @@ TEST_F(ExportLifecycleTest, WorkerKilledWithSigkillIsReportedFailedNeverComplete
 // The contract says a task that did not complete leaves no files under
 // target/ID. A worker killed with SIGKILL cannot clean up, so whoever finds it
 // dead (describe, wait) has to, as `export cancel` does for a dead CANCELING
-// task. PRODUCT BUG while this fails: see the report of helper "exportlife".
+// task. (A regression test: reaping once left the temporary part file behind.)
 TEST_F(ExportLifecycleTest, WorkerKilledWithSigkillLeavesNoPartialFilesOnceReaped) {
   const std::string id = "killed-worker-files";
   ASSERT_EQ(Run(StartArgs(id, SlowArgs())).exit_code, 0);
@@ -665,7 +661,7 @@ TEST_F(ExportLifecycleTest, WorkerKilledWithSigkillLeavesNoPartialFilesOnceReape
   CliResult wait = Run(StrCat("export wait --id ", id, " --timeout 10"));
   EXPECT_EQ(wait.exit_code, 1);
   EXPECT_EQ(FilesUnder(TaskDir(id)), std::vector<std::string>())
-      << "PRODUCT BUG: the killed worker's partial output (temporary part file) is left under " << TaskDir(id)
+      << "the killed worker's partial output (temporary part file) is left under " << TaskDir(id)
       << " after the task was marked FAILED; ReapIfDead's callers should remove target/ID as RunCancel does";
 }
 
@@ -722,10 +718,8 @@ INSTANTIATE_TEST_SUITE_P(Signals, ExportSignalTest, ::testing::Values(SIGTERM, S
 
 
 // Ctrl-C must stop `start --wait` even while it is still connecting to a
-// server that does not answer. PRODUCT BUG while this fails: the signal only
-// sets a flag that ExecuteExportTask reads after the source is open, and
-// libpq waits without a connect_timeout, so the process ignores SIGTERM and
-// SIGINT for as long as the server stays silent (forever).
+// server that does not answer. (A regression test: the connect once blocked
+// in libpq without a timeout, so SIGTERM and SIGINT waited forever.)
 TEST_F(ExportLifecycleTest, SignalWhileConnectingToAHungServerStopsPromptly) {
   SilentServer silent;
   ASSERT_GT(silent.port(), 0);
@@ -743,7 +737,7 @@ TEST_F(ExportLifecycleTest, SignalWhileConnectingToAHungServerStopsPromptly) {
   ASSERT_EQ(::kill(child.pid, SIGTERM), 0);
   const int exit_code = WaitChild(child.pid, 5);  // kills it on timeout
   silent.Close();
-  EXPECT_NE(exit_code, -1) << "PRODUCT BUG: start --wait ignored SIGTERM for 5 s while connecting to a server "
+  EXPECT_NE(exit_code, -1) << "start --wait ignored SIGTERM for 5 s while connecting to a server "
                               "that does not answer (libpq has no connect_timeout and the interrupt flag is not "
                               "read until the source is open)";
   if (exit_code != -1) {
