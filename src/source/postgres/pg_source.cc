@@ -141,11 +141,16 @@ Status PgSource::Start() {
     if (keep) selected.push_back(std::move(meta));
   }
   for (size_t i = 0; i < options_.only.size(); ++i) {
-    if (!selector_used[i]) {
-      return Status::NotFound("--only '" + options_.only[i].text + "' matches no exportable table in database '" +
-                              database_ +
-                              "' (names are case-sensitive; quote names with dots: db.\"my.schema\".table)");
+    if (selector_used[i]) continue;
+    // Named, but exists only as something we cannot export: say why.
+    for (const SkippedRelation& relation : skipped) {
+      if (options_.only[i].Matches(database_, relation.schema, relation.name)) {
+        return Status::InvalidArgument("--only '" + options_.only[i].text + "': " + relation.schema + "." +
+                                       relation.name + " cannot be exported: " + relation.reason);
+      }
     }
+    return Status::NotFound("--only '" + options_.only[i].text + "' matches no exportable table in database '" +
+                            database_ + "' (names are case-sensitive; quote names with dots: db.\"my.schema\".table)");
   }
   // A relation left out matters only if --only asked for it (or for everything).
   for (const SkippedRelation& relation : skipped) {
