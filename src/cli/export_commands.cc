@@ -364,7 +364,7 @@ void RegisterExportCommands(CLI::App& app, ExitCode* exit_code) {
   start->add_option("--max-rate", start_args->max_rate,
                     "Cap on reading from the source per second, e.g. 50000rows or 20MiB");
   start->add_flag("--include-matviews", start_args->request.include_matviews, "Export materialized views too");
-  start->add_option("--chunk-size", start_args->chunk_size, "Split tables into pieces of this much heap (256MiB)");
+  start->add_option("--chunk-size", start_args->chunk_size, "Split tables into pieces of this much heap (default 256MiB, or whole tables with --parallel 1)");
   start->add_option("--memory-limit", start_args->memory_limit,
                     "Parquet buffers of all workers together (128MiB)");
   start->add_flag("--wait", start_args->wait, "Run in the foreground; exit 0 only if the task ends COMPLETE");

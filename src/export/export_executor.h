@@ -30,7 +30,7 @@ struct ExportRequest {
   int parallel = 0;    // 0: one per core
   RateLimit max_rate;
   bool include_matviews = false;
-  int64_t chunk_bytes = int64_t{256} << 20;
+  int64_t chunk_bytes = 0;  // 0: automatic (see ExportRunOptions)
   int64_t memory_budget_bytes = int64_t{128} << 20;
 
   // Checks the options that need no database (names in --only, sizes) and

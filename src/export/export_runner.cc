@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -74,7 +75,12 @@ Status ExportRunner::RunChunks(const std::atomic<bool>& cancel) {
   int64_t estimated = 0;
   const std::string root = TaskRoot();
   for (size_t t = 0; t < tables.size(); ++t) {
-    SL_ASSIGN_OR_RETURN(std::vector<Chunk> table_chunks, source_->PlanChunks(static_cast<int>(t), options_.chunk_bytes));
+    // Unless asked for a size, split only when several workers can share a
+    // table: one worker reads a table fastest with one plain scan.
+    const int64_t chunk_bytes = options_.chunk_bytes > 0 ? options_.chunk_bytes
+                                : parallel > 1           ? kDefaultChunkBytes
+                                                         : std::numeric_limits<int64_t>::max();
+    SL_ASSIGN_OR_RETURN(std::vector<Chunk> table_chunks, source_->PlanChunks(static_cast<int>(t), chunk_bytes));
     states[t].directory = root + "/" + TableDirectory(tables[t]);
     states[t].uuid = NewUuid();
     states[t].chunks = static_cast<int>(table_chunks.size());

@@ -28,12 +28,16 @@
 
 namespace snaplake::exporting {
 
+inline constexpr int64_t kDefaultChunkBytes = int64_t{256} << 20;
+
 struct ExportRunOptions {
   std::string task_id;
   std::string target;  // DIR: files go under DIR/ID/
   CompressionCodec compression = CompressionCodec::kGzip;
   int parallel = 2;
-  int64_t chunk_bytes = int64_t{256} << 20;        // tables are split into pieces of about this much heap
+  // Tables are split into pieces of about this much heap; 0 = automatic:
+  // kDefaultChunkBytes with several workers, whole tables with one.
+  int64_t chunk_bytes = 0;
   int64_t memory_budget_bytes = int64_t{128} << 20; // for all workers' Parquet buffers together
   int64_t batch_rows = 8192;
   int64_t batch_bytes = int64_t{8} << 20;
