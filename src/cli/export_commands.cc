@@ -122,26 +122,10 @@ ExitCode ExitFor(ExportStatus status, exporting::TaskStore& store, const std::st
   return kExitError;
 }
 
-// Marks a task whose worker died FAILED (or CANCELED), and removes what the
-// worker left under target/ID, as the worker itself would have: a task that
-// did not complete leaves no files.
-Status ReapAndClean(exporting::TaskStore& store, const std::string& home, const std::string& id) {
-  SL_ASSIGN_OR_RETURN(exporting::ExportTask before, store.Get(id));
-  if (exporting::IsTerminal(before.status)) return Status::OK();
-  SL_RETURN_NOT_OK(exporting::ReapIfDead(store, home, id));
-  SL_ASSIGN_OR_RETURN(exporting::ExportTask after, store.Get(id));
-  if (!exporting::IsTerminal(after.status)) return Status::OK();
-  const std::string root = exporting::TaskRoot(after.target, id);
-  SL_ASSIGN_OR_RETURN(std::shared_ptr<FileSystem> fs, FileSystemForPath(after.target));
-  // A finished export (someone else's, under the same id) is never touched.
-  if (fs->Stat(root + "/" + exporting::kSuccessFileName).ok()) return Status::OK();
-  return fs->DeleteTree(root);
-}
-
 Status ReapAll(exporting::TaskStore& store, const std::string& home) {
   SL_ASSIGN_OR_RETURN(std::vector<exporting::ExportTask> tasks, store.List());
   for (const exporting::ExportTask& task : tasks) {
-    if (!exporting::IsTerminal(task.status)) SL_RETURN_NOT_OK(ReapAndClean(store, home, task.id));
+    if (!exporting::IsTerminal(task.status)) SL_RETURN_NOT_OK(exporting::ReapDeadWorker(store, home, task.id));
   }
   return Status::OK();
 }
@@ -267,7 +251,7 @@ ExitCode RunDescribe(const std::string& id, const std::string& output) {
   if (!store.ok()) return ReportError(store.status());
   std::vector<exporting::ExportTask> tasks;
   if (!id.empty()) {
-    Status reaped = ReapAndClean(**store, *home, id);
+    Status reaped = exporting::ReapDeadWorker(**store, *home, id);
     if (!reaped.ok()) return ReportError(reaped);
     Result<exporting::ExportTask> task = (*store)->Get(id);
     if (!task.ok()) return ReportError(task.status());
@@ -299,7 +283,7 @@ ExitCode RunCancel(const std::string& id) {
   Status requested = (*store)->RequestCancel(id);
   if (!requested.ok()) return ReportError(requested);
   // A worker that is gone cannot clean up: do it here.
-  Status reaped = ReapAndClean(**store, *home, id);
+  Status reaped = exporting::ReapDeadWorker(**store, *home, id);
   if (!reaped.ok()) return ReportError(reaped);
   Result<exporting::ExportTask> task = (*store)->Get(id);
   if (!task.ok()) return ReportError(task.status());
@@ -315,7 +299,7 @@ ExitCode RunWait(const std::string& id, double timeout_seconds) {
   InstallSignalHandlers();
   auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
   for (;;) {
-    Status reaped = ReapAndClean(**store, *home, id);
+    Status reaped = exporting::ReapDeadWorker(**store, *home, id);
     if (!reaped.ok()) return ReportError(reaped);
     Result<exporting::ExportTask> task = (*store)->Get(id);
     if (!task.ok()) return ReportError(task.status());

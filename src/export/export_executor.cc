@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include "export/layout.h"
+#include "export/task_lock.h"
 #include "source/postgres/pg_source.h"
 #include "storage/file_system.h"
+#include "storage/local_file_system.h"
 
 namespace snaplake::exporting {
 
@@ -45,7 +47,7 @@ Result<std::unique_ptr<Source>> OpenSource(const ExportRequest& request, const s
 // The nearest existing ancestor of `target` must be a directory.
 Status CheckTargetUsable(FileSystem& fs, const std::string& target) {
   if (target.find("://") != std::string::npos && target.rfind("file://", 0) != 0) return Status::OK();
-  std::filesystem::path path(target.rfind("file://", 0) == 0 ? target.substr(7) : target);
+  std::filesystem::path path(StripFileScheme(target));
   while (!path.empty()) {
     Result<FileInfo> info = fs.Stat(path.string());
     if (info.ok()) {
@@ -226,6 +228,22 @@ ExportStatus ExecuteExportTask(const ExportRequest& request, TaskStore& store, c
   std::string cleanup_note = removed.ok() ? "" : "; also failed to remove the partial output: " + removed.message();
   if (cancel.load()) return finish(ExportStatus::kCanceled, cleanup_note.empty() ? "" : cleanup_note.substr(2));
   return finish(ExportStatus::kFailed, result.message() + cleanup_note);
+}
+
+// Marks a task whose worker died FAILED (or CANCELED), and removes what the
+// worker left under target/ID, as the worker itself would have: a task that
+// did not complete leaves no files.
+Status ReapDeadWorker(TaskStore& store, const std::string& home, const std::string& id) {
+  SL_ASSIGN_OR_RETURN(ExportTask before, store.Get(id));
+  if (IsTerminal(before.status)) return Status::OK();
+  SL_RETURN_NOT_OK(ReapIfDead(store, home, id));
+  SL_ASSIGN_OR_RETURN(ExportTask after, store.Get(id));
+  if (!IsTerminal(after.status)) return Status::OK();
+  const std::string root = TaskRoot(after.target, id);
+  SL_ASSIGN_OR_RETURN(std::shared_ptr<FileSystem> fs, FileSystemForPath(after.target));
+  // A finished export (someone else's, under the same id) is never touched.
+  if (fs->Stat(root + "/" + kSuccessFileName).ok()) return Status::OK();
+  return fs->DeleteTree(root);
 }
 
 }  // namespace snaplake::exporting

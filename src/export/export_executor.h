@@ -46,4 +46,11 @@ using ProgressCallback = std::function<void(const ExportProgress&)>;
 ExportStatus ExecuteExportTask(const ExportRequest& request, TaskStore& store, const std::atomic<bool>& interrupt,
                                const ProgressCallback& on_progress = nullptr);
 
+// If the task's worker died (see ReapIfDead), marks the task FAILED (CANCELED
+// when a cancel was pending) and removes what the worker left under
+// target/ID, as the worker itself would have. A folder holding a finished
+// export (_SUCCESS) is never touched. OK and no change for a live worker or a
+// task that already ended.
+Status ReapDeadWorker(TaskStore& store, const std::string& home, const std::string& id);
+
 }  // namespace snaplake::exporting
