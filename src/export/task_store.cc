@@ -89,6 +89,36 @@ std::string ExportOnlyToJson(const std::vector<std::string>& export_only) {
   return nlohmann::json(export_only).dump();
 }
 
+// Binds every task field whose :name the statement uses. Create and Update
+// share it, so a new field is bound in one place.
+void BindTaskFields(sqlite3_stmt* st, const ExportTask& task) {
+  auto text = [st](const char* name, const std::string& value) {
+    if (int i = sqlite3_bind_parameter_index(st, name); i > 0) BindText(st, i, value);
+  };
+  auto integer = [st](const char* name, int64_t value) {
+    if (int i = sqlite3_bind_parameter_index(st, name); i > 0) sqlite3_bind_int64(st, i, value);
+  };
+  text(":id", task.id);
+  text(":status", ExportStatusName(task.status));
+  text(":source", task.source);
+  text(":target", task.target);
+  text(":options_json", task.options_json);
+  text(":export_only", ExportOnlyToJson(task.export_only));
+  integer(":snapshot_time_ms", task.snapshot_time_ms);
+  integer(":task_start_time_ms", task.task_start_time_ms);
+  integer(":task_end_time_ms", task.task_end_time_ms);
+  integer(":created_ms", task.created_ms != 0 ? task.created_ms : NowMs());
+  integer(":percent_progress", task.percent_progress);
+  integer(":total_bytes_estimate", task.total_bytes_estimate);
+  integer(":exported_bytes", task.exported_bytes);
+  integer(":exported_rows", task.exported_rows);
+  integer(":tables_total", task.tables_total);
+  integer(":tables_done", task.tables_done);
+  text(":failure_cause", task.failure_cause);
+  text(":warning_message", task.warning_message);
+  integer(":worker_pid", task.worker_pid);
+}
+
 Result<ExportTask> ReadTask(sqlite3_stmt* s) {
   ExportTask t;
   t.id = ColumnText(s, 0);
@@ -232,28 +262,13 @@ Status TaskStore::Create(const ExportTask& task) {
          "INSERT INTO export_tasks (id, status, source, target, options_json, export_only, snapshot_time_ms,"
          " task_start_time_ms, task_end_time_ms, created_ms, percent_progress, total_bytes_estimate,"
          " exported_bytes, exported_rows, tables_total, tables_done, failure_cause, warning_message, worker_pid)"
-         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)");
+         " VALUES (:id, :status, :source, :target, :options_json, :export_only, :snapshot_time_ms,"
+         " :task_start_time_ms, :task_end_time_ms, :created_ms, :percent_progress, :total_bytes_estimate,"
+         " :exported_bytes, :exported_rows, :tables_total, :tables_done, :failure_cause, :warning_message,"
+         " :worker_pid)");
   if (!s.prepared()) return Error("cannot create a task");
   sqlite3_stmt* st = s.get();
-  BindText(st, 1, task.id);
-  BindText(st, 2, ExportStatusName(task.status));
-  BindText(st, 3, task.source);
-  BindText(st, 4, task.target);
-  BindText(st, 5, task.options_json);
-  BindText(st, 6, ExportOnlyToJson(task.export_only));
-  sqlite3_bind_int64(st, 7, task.snapshot_time_ms);
-  sqlite3_bind_int64(st, 8, task.task_start_time_ms);
-  sqlite3_bind_int64(st, 9, task.task_end_time_ms);
-  sqlite3_bind_int64(st, 10, task.created_ms != 0 ? task.created_ms : NowMs());
-  sqlite3_bind_int(st, 11, task.percent_progress);
-  sqlite3_bind_int64(st, 12, task.total_bytes_estimate);
-  sqlite3_bind_int64(st, 13, task.exported_bytes);
-  sqlite3_bind_int64(st, 14, task.exported_rows);
-  sqlite3_bind_int(st, 15, task.tables_total);
-  sqlite3_bind_int(st, 16, task.tables_done);
-  BindText(st, 17, task.failure_cause);
-  BindText(st, 18, task.warning_message);
-  sqlite3_bind_int64(st, 19, task.worker_pid);
+  BindTaskFields(st, task);
   int rc = sqlite3_step(st);
   if (rc == SQLITE_DONE) return Status::OK();
   if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_PRIMARYKEY) {
@@ -296,30 +311,18 @@ Result<std::vector<ExportTask>> TaskStore::List() {
 
 Status TaskStore::Update(const ExportTask& task) {
   std::lock_guard<std::mutex> lock(mu_);
+  // Never status or created_ms: status changes only by compare-and-set.
   Stmt s(db_,
-         "UPDATE export_tasks SET source = ?2, target = ?3, options_json = ?4, export_only = ?5,"
-         " snapshot_time_ms = ?6, task_start_time_ms = ?7, task_end_time_ms = ?8, percent_progress = ?9,"
-         " total_bytes_estimate = ?10, exported_bytes = ?11, exported_rows = ?12, tables_total = ?13,"
-         " tables_done = ?14, failure_cause = ?15, warning_message = ?16, worker_pid = ?17 WHERE id = ?1");
+         "UPDATE export_tasks SET source = :source, target = :target, options_json = :options_json,"
+         " export_only = :export_only, snapshot_time_ms = :snapshot_time_ms,"
+         " task_start_time_ms = :task_start_time_ms, task_end_time_ms = :task_end_time_ms,"
+         " percent_progress = :percent_progress, total_bytes_estimate = :total_bytes_estimate,"
+         " exported_bytes = :exported_bytes, exported_rows = :exported_rows, tables_total = :tables_total,"
+         " tables_done = :tables_done, failure_cause = :failure_cause, warning_message = :warning_message,"
+         " worker_pid = :worker_pid WHERE id = :id");
   if (!s.prepared()) return Error("cannot update a task");
   sqlite3_stmt* st = s.get();
-  BindText(st, 1, task.id);
-  BindText(st, 2, task.source);
-  BindText(st, 3, task.target);
-  BindText(st, 4, task.options_json);
-  BindText(st, 5, ExportOnlyToJson(task.export_only));
-  sqlite3_bind_int64(st, 6, task.snapshot_time_ms);
-  sqlite3_bind_int64(st, 7, task.task_start_time_ms);
-  sqlite3_bind_int64(st, 8, task.task_end_time_ms);
-  sqlite3_bind_int(st, 9, task.percent_progress);
-  sqlite3_bind_int64(st, 10, task.total_bytes_estimate);
-  sqlite3_bind_int64(st, 11, task.exported_bytes);
-  sqlite3_bind_int64(st, 12, task.exported_rows);
-  sqlite3_bind_int(st, 13, task.tables_total);
-  sqlite3_bind_int(st, 14, task.tables_done);
-  BindText(st, 15, task.failure_cause);
-  BindText(st, 16, task.warning_message);
-  sqlite3_bind_int64(st, 17, task.worker_pid);
+  BindTaskFields(st, task);
   if (sqlite3_step(st) != SQLITE_DONE) return Error("cannot update a task");
   if (sqlite3_changes(db_) == 0) return Status::NotFound(NotFoundMessage(task.id));
   return Status::OK();
