@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 #include <system_error>
 
 namespace snaplake::exporting {
@@ -233,9 +234,19 @@ Result<std::unique_ptr<TaskStore>> TaskStore::Open(const std::string& home_dir) 
   }
   std::unique_ptr<TaskStore> store(new TaskStore(db, path));
   sqlite3_busy_timeout(db, kBusyTimeoutMs);
-  SL_RETURN_NOT_OK(Exec(db, path, "PRAGMA journal_mode = WAL"));
-  SL_RETURN_NOT_OK(Exec(db, path, "PRAGMA synchronous = NORMAL"));
-  SL_RETURN_NOT_OK(EnsureSchema(db, path));
+  // Switching a new database to WAL takes an exclusive lock and answers
+  // SQLITE_BUSY at once, without the busy handler, when another process is
+  // opening the same fresh store (two CLIs started together): retry it.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    Status st = Exec(db, path, "PRAGMA journal_mode = WAL");
+    if (st.ok()) st = Exec(db, path, "PRAGMA synchronous = NORMAL");
+    if (st.ok()) st = EnsureSchema(db, path);
+    if (st.ok()) break;
+    const int code = sqlite3_errcode(db) & 0xff;
+    if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || std::chrono::steady_clock::now() > deadline) return st;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   return store;
 }
 

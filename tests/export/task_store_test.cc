@@ -460,3 +460,46 @@ TEST(TaskStore, ForkedProcessesCreatingTheSameId) {
 
 }  // namespace
 }  // namespace snaplake::exporting
+
+namespace snaplake::exporting {
+namespace {
+
+// Two CLIs started together on a fresh home both open (and initialise) the
+// store at the same instant; neither may fail. Switching to WAL once answered
+// SQLITE_BUSY at once to the loser.
+TEST(TaskStoreProcesses, SimultaneousFirstOpensOfAFreshStoreAllSucceed) {
+  constexpr int kRounds = 10;
+  constexpr int kChildren = 4;
+  for (int round = 0; round < kRounds; ++round) {
+    TempDir dir;
+    const std::string home = dir.path() + "/fresh-home";
+    int go_pipe[2];
+    ASSERT_EQ(pipe(go_pipe), 0);
+    std::vector<pid_t> children;
+    for (int i = 0; i < kChildren; ++i) {
+      pid_t pid = fork();
+      ASSERT_GE(pid, 0);
+      if (pid == 0) {
+        close(go_pipe[1]);
+        char c;
+        if (read(go_pipe[0], &c, 1) < 0) _exit(11);  // 0 bytes when the parent closes the pipe
+        Result<std::unique_ptr<TaskStore>> store = TaskStore::Open(home);
+        if (!store.ok()) _exit(10);
+        Result<std::vector<ExportTask>> tasks = (*store)->List();
+        _exit(tasks.ok() ? 0 : 12);
+      }
+      children.push_back(pid);
+    }
+    close(go_pipe[0]);
+    close(go_pipe[1]);  // releases every child at once
+    for (pid_t pid : children) {
+      int status = 0;
+      ASSERT_EQ(waitpid(pid, &status, 0), pid);
+      ASSERT_TRUE(WIFEXITED(status));
+      EXPECT_EQ(WEXITSTATUS(status), 0) << "round " << round << ": a first open of a fresh store failed";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace snaplake::exporting
