@@ -22,6 +22,7 @@ APT_PACKAGES := build-essential cmake ninja-build pkg-config git \
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libfmt-dev \
   libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev \
   postgresql postgresql-contrib postgresql-client \
+  libmariadb-dev mariadb-server mariadb-client \
   zstd python3 clang libclang-rt-14-dev
 
 .PHONY: all setup build test demo bench fuzz debug sanitize clean
