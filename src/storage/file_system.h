@@ -58,6 +58,11 @@ class FileSystem {
   // Writes `bytes` to `path` only if nothing exists there: AlreadyExists otherwise.
   virtual Status PutIfAbsent(const std::string& path, ByteView bytes) = 0;
   virtual Status CreateDirs(const std::string& path) = 0;
+  // Makes `to` a file with the bytes of `from` without passing them through
+  // this process where the store allows: a hard link on one local file system
+  // (a byte copy across devices), a server-side copy on S3. `to` is replaced if
+  // it exists; it is never visible half-written.
+  virtual Status Copy(const std::string& from, const std::string& to) = 0;
   // Removes `path` and everything under it; a missing path is OK. The default
   // deletes every listed file (object stores have no directories).
   virtual Status DeleteTree(const std::string& path);

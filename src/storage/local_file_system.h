@@ -23,6 +23,7 @@ class LocalFileSystem : public FileSystem {
   Status Rename(const std::string& from, const std::string& to) override;
   Status PutIfAbsent(const std::string& path, ByteView bytes) override;
   Status CreateDirs(const std::string& path) override;
+  Status Copy(const std::string& from, const std::string& to) override;
   Status DeleteTree(const std::string& path) override;
 
  private:
