@@ -331,7 +331,8 @@ void RegisterExportCommands(CLI::App& app, ExitCode* exit_code) {
   CLI::App* start = group->add_subcommand("start", "Start an export task");
   start->add_option("--id", start_args->request.id, "Export task identifier (unique)")->required();
   start->add_option("--source", start_args->request.source,
-                    "Database: a libpq URI or key=value string (PG* variables and ~/.pgpass apply)")
+                    "Database: a libpq URI or key=value string (PG* variables and ~/.pgpass apply), or "
+                    "mysql://user:password@host:port/db (also mariadb://; ~/.my.cnf applies)")
       ->required();
   start->add_option("--target", start_args->request.target, "Output directory; files go under TARGET/ID/")
       ->required();
@@ -348,6 +349,8 @@ void RegisterExportCommands(CLI::App& app, ExitCode* exit_code) {
   start->add_option("--max-rate", start_args->max_rate,
                     "Cap on reading from the source per second, e.g. 50000rows or 20MiB");
   start->add_flag("--include-matviews", start_args->request.include_matviews, "Export materialized views too");
+  start->add_flag("--tinyint1-as-int", start_args->request.tinyint1_as_int,
+                  "MySQL: export TINYINT(1) as INT8 instead of BOOLEAN");
   start->add_option("--chunk-size", start_args->chunk_size, "Split tables into pieces of this much heap (default 256MiB, or whole tables with --parallel 1)");
   start->add_option("--memory-limit", start_args->memory_limit,
                     "Parquet buffers of all workers together (128MiB)");

@@ -10,6 +10,7 @@
 
 #include "export/layout.h"
 #include "export/task_lock.h"
+#include "source/mysql/mysql_source.h"
 #include "source/postgres/pg_source.h"
 #include "storage/file_system.h"
 #include "storage/local_file_system.h"
@@ -23,13 +24,37 @@ int64_t NowMs() {
       .count();
 }
 
-Result<std::unique_ptr<Source>> OpenSource(const ExportRequest& request, const std::atomic<bool>* abort,
-                                           std::vector<std::string>* warnings) {
-  std::string_view source = request.source;
-  if (source.rfind("mysql://", 0) == 0 || source.rfind("mariadb://", 0) == 0) {
-    return Status::NotImplemented("MySQL/MariaDB sources are not supported yet: '" +
-                                  RedactConnectionString(source) + "'");
+// A MySQL/MariaDB source; *snapshot receives how its snapshot was taken.
+Result<std::unique_ptr<Source>> OpenMySqlSource(const ExportRequest& request, const std::atomic<bool>* abort,
+                                                std::vector<std::string>* warnings, nlohmann::ordered_json* snapshot) {
+  mysql::MySqlSourceOptions options;
+  SL_ASSIGN_OR_RETURN(options.params, mysql::ParseMySqlUri(request.source));
+  options.mapping.mode = request.type_mode;
+  options.mapping.tinyint1_as_int = request.tinyint1_as_int;
+  options.connections = request.EffectiveParallel();
+  options.interrupt = abort;
+  SL_ASSIGN_OR_RETURN(options.only, ParseTableSelectors(request.only));
+  SL_ASSIGN_OR_RETURN(std::unique_ptr<mysql::MySqlSource> my, mysql::MySqlSource::Open(options));
+  for (const std::string& line : my->warnings()) warnings->push_back(line);
+  for (const SourceTable& table : my->tables()) {
+    for (const std::string& note : table.notes) warnings->push_back(note);
   }
+  const mysql::MySqlSnapshotInfo& info = my->snapshot_info();
+  (*snapshot)["method"] = info.method;
+  (*snapshot)["connections"] = info.connections;
+  if (!info.binlog_file.empty()) {
+    (*snapshot)["binlog_file"] = info.binlog_file;
+    (*snapshot)["binlog_position"] = info.binlog_position;
+  }
+  if (!info.gtid_set.empty()) (*snapshot)["gtid_set"] = info.gtid_set;
+  (*snapshot)["lock_wait_ms"] = info.lock_wait_ms;
+  (*snapshot)["lock_held_ms"] = info.lock_held_ms;
+  return std::unique_ptr<Source>(std::move(my));
+}
+
+Result<std::unique_ptr<Source>> OpenSource(const ExportRequest& request, const std::atomic<bool>* abort,
+                                           std::vector<std::string>* warnings, nlohmann::ordered_json* snapshot) {
+  if (mysql::IsMySqlUri(request.source)) return OpenMySqlSource(request, abort, warnings, snapshot);
   postgres::PgSourceOptions options;
   options.conninfo = request.source;
   options.type_mode = request.type_mode;
@@ -96,6 +121,7 @@ Result<ExportTask> ExportRequest::ToTask() const {
   options["parallel"] = EffectiveParallel();
   options["max_rate"] = RateLimitToString(max_rate);
   options["include_matviews"] = include_matviews;
+  if (mysql::IsMySqlUri(source)) options["tinyint1_as_int"] = tinyint1_as_int;
   task.options_json = options.dump();
   task.created_ms = NowMs();
   return task;
@@ -147,7 +173,8 @@ ExportStatus ExecuteExportTask(const ExportRequest& request, TaskStore& store, c
     }
   });
   std::vector<std::string> warnings;
-  Result<std::unique_ptr<Source>> opened = OpenSource(request, &abort_open, &warnings);
+  nlohmann::ordered_json snapshot_info = nlohmann::ordered_json::object();
+  Result<std::unique_ptr<Source>> opened = OpenSource(request, &abort_open, &warnings, &snapshot_info);
   opened_done = true;
   watcher.join();
   if (!opened.ok()) {
@@ -170,6 +197,16 @@ ExportStatus ExecuteExportTask(const ExportRequest& request, TaskStore& store, c
   }
   task.snapshot_time_ms = source->snapshot_time_ms();
   task.warning_message = JoinWarnings(warnings);
+  if (!snapshot_info.empty()) {
+    // Where the snapshot sits in the source's change log, for a later change stream.
+    nlohmann::ordered_json options = nlohmann::ordered_json::parse(task.options_json, nullptr, false);
+    if (options.is_object()) {
+      options["source_snapshot"] = snapshot_info;
+      task.options_json = options.dump();
+    }
+  }
+  std::vector<size_t> notes_at_open;
+  for (const SourceTable& table : source->tables()) notes_at_open.push_back(table.notes.size());
   task.tables_total = static_cast<int32_t>(source->tables().size());
   for (const SourceTable& table : source->tables()) task.total_bytes_estimate += table.estimated_bytes;
   (void)store.Update(task);
@@ -213,6 +250,12 @@ ExportStatus ExecuteExportTask(const ExportRequest& request, TaskStore& store, c
 
   const ExportProgress& p = runner.progress();
   if (result.ok() && !cancel.load()) {
+    // Notes a source added while reading (e.g. MySQL zero dates exported as NULL).
+    const std::vector<SourceTable>& tables = source->tables();
+    for (size_t t = 0; t < tables.size() && t < notes_at_open.size(); ++t) {
+      for (size_t n = notes_at_open[t]; n < tables[t].notes.size(); ++n) warnings.push_back(tables[t].notes[n]);
+    }
+    task.warning_message = JoinWarnings(warnings);
     task.percent_progress = 100;
     task.exported_bytes = p.written_bytes.load();
     task.exported_rows = p.rows.load();

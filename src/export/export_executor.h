@@ -30,6 +30,7 @@ struct ExportRequest {
   int parallel = 0;    // 0: one per core
   RateLimit max_rate;
   bool include_matviews = false;
+  bool tinyint1_as_int = false;  // MySQL: TINYINT(1) stays an integer instead of BOOLEAN
   int64_t chunk_bytes = 0;  // 0: automatic (see ExportRunOptions)
   int64_t memory_budget_bytes = int64_t{128} << 20;
 

@@ -245,6 +245,9 @@ nlohmann::ordered_json ToDescribeJson(const ExportTask& task) {
   j["TablesTotal"] = task.tables_total;
   j["TablesDone"] = task.tables_done;
   if (!IsTerminal(task.status) && task.worker_pid != 0) j["WorkerPid"] = task.worker_pid;
+  // MySQL sources: how the snapshot was taken (lock, binary log position, GTID set).
+  nlohmann::ordered_json options = nlohmann::ordered_json::parse(task.options_json, nullptr, false);
+  if (options.is_object() && options.contains("source_snapshot")) j["SourceSnapshot"] = options["source_snapshot"];
   return j;
 }
 
