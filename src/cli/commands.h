@@ -20,6 +20,8 @@ inline constexpr ExitCode kExitTaskExists = 3;  // export start: ExportTaskAlrea
 // Prints "snaplake: <message>" on stderr and returns kExitError (for !ok()).
 ExitCode ReportError(const Status& status);
 
+// Global --s3-* / --region / --sse ... options; call before registering commands.
+void RegisterStorageOptions(CLI::App& app, ExitCode* exit_code);
 void RegisterParquetCommands(CLI::App& app, ExitCode* exit_code);
 void RegisterExportCommands(CLI::App& app, ExitCode* exit_code);
 

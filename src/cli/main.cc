@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string(snaplake::kCreatedBy));
   app.require_subcommand(1);
   snaplake::cli::ExitCode exit_code = 0;
+  // Storage options may follow the command name: subcommands pass them up.
+  app.fallthrough();
+  snaplake::cli::RegisterStorageOptions(app, &exit_code);
   snaplake::cli::RegisterParquetCommands(app, &exit_code);
   snaplake::cli::RegisterExportCommands(app, &exit_code);
   try {

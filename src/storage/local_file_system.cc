@@ -301,26 +301,4 @@ Status LocalFileSystem::DeleteTree(const std::string& uri) {
   return Status::OK();
 }
 
-Status FileSystem::DeleteTree(const std::string& path) {
-  SL_ASSIGN_OR_RETURN(std::vector<FileInfo> files, List(path));
-  for (const FileInfo& file : files) SL_RETURN_NOT_OK(Delete(file.path));
-  return Status::OK();
-}
-
-Result<std::shared_ptr<FileSystem>> FileSystemForPath(const std::string& path) {
-  auto scheme_end = path.find("://");
-  if (scheme_end != std::string::npos && path.rfind("file://", 0) != 0) {
-    return Status::NotImplemented("unsupported storage URI '" + path +
-                                  "': use a local path or file:// (s3:// comes with S3 support)");
-  }
-  return std::shared_ptr<FileSystem>(std::make_shared<LocalFileSystem>());
-}
-
-Result<std::string> ReadWholeFile(FileSystem& fs, const std::string& path) {
-  SL_ASSIGN_OR_RETURN(auto file, fs.OpenRead(path));
-  std::string s(static_cast<size_t>(file->Size()), '\0');
-  SL_RETURN_NOT_OK(file->ReadAt(0, s.size(), reinterpret_cast<uint8_t*>(s.data())));
-  return s;
-}
-
 }  // namespace snaplake
