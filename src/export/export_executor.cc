@@ -108,6 +108,7 @@ Result<ExportTask> ExportRequest::ToTask() const {
   if (id.size() > 255) return Status::InvalidArgument("--id is longer than 255 characters");
   if (target.empty()) return Status::InvalidArgument("--target must not be empty");
   SL_ASSIGN_OR_RETURN(std::vector<TableSelector> selectors, ParseTableSelectors(only));
+  if (mysql::IsMySqlUri(source)) SL_RETURN_NOT_OK(mysql::ParseMySqlUri(source).status());
   ExportTask task;
   task.id = id;
   task.status = ExportStatus::kStarting;
