@@ -30,7 +30,9 @@ class Handler(BaseHTTPRequestHandler):
             if self.server.rng.random() * 100 >= self.server.fault_percent:
                 return None
             self.server.faults += 1
-            return self.server.rng.choice(FAULTS)
+            fault = self.server.rng.choice(FAULTS)
+            print(f"fault {fault} {self.command} {self.path.split('?')[0]}", flush=True)
+            return fault
 
     def _error(self, status, code):
         body = ERROR_XML.format(code=code).encode()
