@@ -1,0 +1,165 @@
+// The delta-io golden tables (../shared/testdata/delta-golden, from the
+// delta-io/delta repository's connectors/golden-tables): every table either
+// loads, with the same active files and versions as an independent replay of
+// its JSON log (tests/lake/delta/replay_delta_log.py) and as our own replay
+// without checkpoints, or is refused with the error this file names and
+// explains. A table that changes outcome fails the test.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "lake/delta/actions.h"
+#include "lake/delta/log_files.h"
+#include "lake/delta/snapshot.h"
+#include "storage/local_file_system.h"
+#include "testing/test_env.h"
+
+namespace snaplake::delta {
+namespace {
+
+struct Refusal {
+  StatusCode code;
+  const char* message_part;  // must occur in the error
+  const char* why;           // the explanation, for the reader of this test
+};
+
+// Tables our reader refuses, and why that is right.
+const std::map<std::string, Refusal>& Refused() {
+  static const std::map<std::string, Refusal> refused = {
+      {"deltalog-invalid-protocol-version",
+       {StatusCode::kNotImplemented, "reader version 99", "minReaderVersion 99 is beyond the protocol we implement"}},
+      {"deltalog-state-reconstruction-without-metadata",
+       {StatusCode::kCorruption, "no metaData action", "the log has no metaData: the table has no schema"}},
+      {"deltalog-state-reconstruction-without-protocol",
+       {StatusCode::kCorruption, "no protocol action", "the log has no protocol: readers must refuse"}},
+      {"deltalog-state-reconstruction-from-checkpoint-missing-metadata",
+       {StatusCode::kCorruption, "no metaData action", "the checkpoint lacks metaData and no commit adds it"}},
+      {"deltalog-state-reconstruction-from-checkpoint-missing-protocol",
+       {StatusCode::kCorruption, "no protocol action", "the checkpoint lacks protocol and no commit adds it"}},
+      {"data-reader-absolute-paths-escaped-chars",
+       {StatusCode::kCorruption, "no metaData action", "a path-escaping fixture whose log has no metaData"}},
+      {"versions-not-contiguous",
+       {StatusCode::kCorruption, "00000000000000000001.json is missing", "version 1 is missing: the log has a gap"}},
+      {"dv-partitioned-with-checkpoint",
+       {StatusCode::kNotImplemented, "'deletionVectors'", "rows deleted through deletion vectors would reappear"}},
+      {"dv-with-columnmapping",
+       {StatusCode::kNotImplemented, "'deletionVectors'", "rows deleted through deletion vectors would reappear"}},
+      {"log-replay-dv-key-cases",
+       {StatusCode::kNotImplemented, "'deletionVectors'", "rows deleted through deletion vectors would reappear"}},
+      {"spark-variant-checkpoint",
+       {StatusCode::kNotImplemented, "'variantType-preview'", "snaplake has no VARIANT type"}},
+      {"type-widening",
+       {StatusCode::kNotImplemented, "'typeWidening-preview'", "old files would need widening on read"}},
+      {"type-widening-nested",
+       {StatusCode::kNotImplemented, "'typeWidening-preview'", "old files would need widening on read"}},
+      {"v2-checkpoint-json",
+       {StatusCode::kNotImplemented, "'v2Checkpoint'", "V2 checkpoints (UUID-named, sidecars) are not read"}},
+      {"v2-checkpoint-parquet",
+       {StatusCode::kNotImplemented, "'v2Checkpoint'", "V2 checkpoints (UUID-named, sidecars) are not read"}},
+      {"data-reader-date-types-America",
+       {StatusCode::kNotFound, "is not a Delta table", "plain Parquet files for time-zone tests, no log"}},
+      {"data-reader-date-types-Asia",
+       {StatusCode::kNotFound, "is not a Delta table", "plain Parquet files for time-zone tests, no log"}},
+      {"data-reader-date-types-Etc",
+       {StatusCode::kNotFound, "is not a Delta table", "plain Parquet files for time-zone tests, no log"}},
+      {"hive", {StatusCode::kNotFound, "is not a Delta table", "a folder of tables (checked one by one below)"}},
+      {"no-delta-log-folder", {StatusCode::kNotFound, "is not a Delta table", "there is no _delta_log/ at all"}},
+      {"log-store-read", {StatusCode::kNotFound, "is not a Delta table", "a LogStore test folder, not a table"}},
+      {"log-store-listFrom", {StatusCode::kNotFound, "is not a Delta table", "a LogStore test folder, not a table"}},
+  };
+  return refused;
+}
+
+std::vector<std::string> Paths(const std::vector<AddFile>& files) {
+  std::vector<std::string> out;
+  for (const AddFile& f : files) out.push_back(*DecodeLogPath(f.path));
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// Whether the log holds every commit from 0 (the independent replay needs that).
+bool CompleteJsonLog(const std::string& table) {
+  LocalFileSystem fs(false);
+  auto files = ListLogFiles(fs, table);
+  if (!files.ok()) return false;
+  int64_t next = 0;
+  for (const LogFile& f : *files) {
+    if (f.kind != LogFile::Kind::kCommit) continue;
+    if (f.version != next) return false;
+    ++next;
+  }
+  return next > 0;
+}
+
+TEST(GoldenTables, EveryTableLoadsOrIsRefusedForAStatedReason) {
+  SL_REQUIRE_TESTDATA(data);
+  const std::string root = data + "/delta-golden";
+  if (!std::filesystem::is_directory(root)) GTEST_SKIP() << AnnounceMissingTestData();
+  std::vector<std::string> tables;
+  // Tables, and the tables one level down in folders that are not tables
+  // themselves (data-reader-date-types-America/Los_Angeles, hive/...).
+  for (const auto& e : std::filesystem::directory_iterator(root)) {
+    if (!e.is_directory()) continue;
+    const std::string name = e.path().filename().string();
+    tables.push_back(name);
+    if (std::filesystem::exists(e.path() / "_delta_log")) continue;
+    for (const auto& sub : std::filesystem::directory_iterator(e.path())) {
+      if (sub.is_directory() && std::filesystem::exists(sub.path() / "_delta_log")) {
+        tables.push_back(name + "/" + sub.path().filename().string());
+      }
+    }
+  }
+  std::sort(tables.begin(), tables.end());
+  ASSERT_GE(tables.size(), 50u);
+
+  LocalFileSystem fs(false);
+  int loaded = 0, compared = 0;
+  for (const std::string& name : tables) {
+    SCOPED_TRACE(name);
+    const std::string table = root + "/" + name;
+    auto snap = LoadSnapshot(fs, table);
+    auto refused = Refused().find(name);
+    if (refused != Refused().end()) {
+      EXPECT_FALSE(snap.ok()) << "expected a refusal: " << refused->second.why << "; loaded from checkpoint "
+                              << snap->checkpoint_version.value_or(-1) << " " << snap->checkpoint_error;
+      if (snap.ok()) continue;
+      EXPECT_EQ(snap.status().code(), refused->second.code) << snap.status().ToString();
+      EXPECT_NE(snap.status().message().find(refused->second.message_part), std::string::npos)
+          << snap.status().message();
+      EXPECT_EQ(snap.status().message().find('\n'), std::string::npos);
+      continue;
+    }
+    EXPECT_TRUE(snap.ok()) << snap.status().ToString();
+    if (!snap.ok()) continue;
+    ++loaded;
+    if (!CompleteJsonLog(table)) continue;
+    // Our replay without checkpoints agrees with the checkpointed one...
+    SnapshotOptions plain;
+    plain.use_checkpoints = false;
+    auto replayed = LoadSnapshot(fs, table, plain);
+    EXPECT_TRUE(replayed.ok()) << replayed.status().ToString();
+    if (!replayed.ok()) continue;
+    EXPECT_EQ(Paths(snap->files), Paths(replayed->files));
+    EXPECT_EQ(snap->metadata.schema_string, replayed->metadata.schema_string);
+    EXPECT_EQ(snap->protocol, replayed->protocol);
+    // ... and with the independent replay of the JSON log.
+    std::string out;
+    const int rc = RunCommand(StrCat("python3 ", ShellQuote(StrCat(SNAPLAKE_SOURCE_DIR, "/tests/lake/delta/replay_delta_log.py")),
+                                     " ", ShellQuote(table)),
+                              &out);
+    EXPECT_EQ(rc, 0) << out;
+    if (rc != 0) continue;
+    nlohmann::json expected = nlohmann::json::parse(out);
+    EXPECT_EQ(snap->version, expected["version"].get<int64_t>());
+    EXPECT_EQ(Paths(snap->files), expected["files"].get<std::vector<std::string>>());
+    ++compared;
+  }
+  EXPECT_GE(loaded, 60);
+  EXPECT_GE(compared, 50);
+}
+
+}  // namespace
+}  // namespace snaplake::delta
