@@ -24,5 +24,6 @@ ExitCode ReportError(const Status& status);
 void RegisterStorageOptions(CLI::App& app, ExitCode* exit_code);
 void RegisterParquetCommands(CLI::App& app, ExitCode* exit_code);
 void RegisterExportCommands(CLI::App& app, ExitCode* exit_code);
+void RegisterLakeCommands(CLI::App& app, ExitCode* exit_code);  // ingest, delta, catalog
 
 }  // namespace snaplake::cli

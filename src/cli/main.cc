@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   snaplake::cli::RegisterStorageOptions(app, &exit_code);
   snaplake::cli::RegisterParquetCommands(app, &exit_code);
   snaplake::cli::RegisterExportCommands(app, &exit_code);
+  snaplake::cli::RegisterLakeCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -40,9 +40,9 @@ struct Writer {
         }
         return OJson(t.utc ? "timestamp" : "timestamp_ntz");
       case TypeId::kTime:
-        return Unmapped(column, t, "export the table with --type-mode rds (TIME as STRING) or leave the column out");
+        return Unmapped(column, t, "export with --types rds (TIME as STRING) or leave the table out of the ingest (--tables)");
       case TypeId::kInterval:
-        return Unmapped(column, t, "export it as STRING (--type-mode rds) or leave the column out");
+        return Unmapped(column, t, "export with --types rds (as STRING) or leave the table out of the ingest (--tables)");
       case TypeId::kUuid:
         return Unmapped(column, t, "export it as STRING or leave the column out");
       case TypeId::kList: {

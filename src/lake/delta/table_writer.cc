@@ -154,7 +154,7 @@ std::string CommitInfoJson(const OverwriteRequest& req, int64_t now, const std::
                            const OverwriteResult& r, const std::string& txn_id) {
   nlohmann::ordered_json j;
   j["timestamp"] = now;
-  j["operation"] = current ? "WRITE" : "CREATE OR REPLACE TABLE AS SELECT";
+  j["operation"] = "WRITE";
   nlohmann::ordered_json params;
   params["mode"] = "Overwrite";
   params["partitionBy"] = "[]";
