@@ -23,6 +23,7 @@ ExitCode ReportError(const Status& status);
 // Global --s3-* / --region / --sse ... options; call before registering commands.
 void RegisterStorageOptions(CLI::App& app, ExitCode* exit_code);
 void RegisterParquetCommands(CLI::App& app, ExitCode* exit_code);
+void RegisterStorageCommands(CLI::App& app, ExitCode* exit_code);
 void RegisterExportCommands(CLI::App& app, ExitCode* exit_code);
 void RegisterLakeCommands(CLI::App& app, ExitCode* exit_code);  // ingest, delta, catalog
 

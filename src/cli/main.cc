@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   snaplake::cli::RegisterParquetCommands(app, &exit_code);
   snaplake::cli::RegisterExportCommands(app, &exit_code);
   snaplake::cli::RegisterLakeCommands(app, &exit_code);
+  snaplake::cli::RegisterStorageCommands(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
