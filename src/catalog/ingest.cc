@@ -1,6 +1,9 @@
 #include "catalog/ingest.h"
 
 #include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -17,6 +20,9 @@ namespace snaplake::catalog {
 namespace {
 
 using delta::JoinPath;
+
+// Tables committed at once (their I/O overlaps; the work itself is small).
+constexpr size_t kIngestThreads = 4;
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -167,6 +173,50 @@ Status FindTables(FileSystem& fs, const std::string& dir, std::vector<SourceTabl
   return Status::OK();
 }
 
+
+// One table: commit, then record it in the catalog. Never throws; the status says how it went.
+IngestedTable IngestOne(const IngestRequest& req, Catalog& catalog, const SourceTable& t, const std::string& catalog_name,
+                        const std::string& schema_name, const std::string& name, const std::string& export_id) {
+  IngestedTable out;
+  out.source = t.qualified();
+  out.name = catalog_name + "." + schema_name + "." + name;
+  out.status = [&]() -> Status {
+    auto existing = catalog.GetTable(catalog_name, schema_name, name);
+    if (existing.ok()) {
+      out.location = existing->location;
+    } else if (existing.status().code() == StatusCode::kNotFound) {
+      out.location = JoinPath(JoinPath(JoinPath(req.warehouse, catalog_name), schema_name), name);
+    } else {
+      return existing.status();
+    }
+    SL_ASSIGN_OR_RETURN(auto table_fs, FileSystemForPath(out.location));
+    delta::OverwriteRequest write;
+    write.table_root = out.location;
+    write.data_files = t.files;
+    write.operation_note = "snaplake ingest of export " + export_id + " table " + t.qualified();
+    SL_ASSIGN_OR_RETURN(out.result, delta::OverwriteTable(*table_fs, write));
+    TableEntry entry;
+    entry.catalog = catalog_name;
+    entry.schema = schema_name;
+    entry.name = name;
+    entry.location = out.location;
+    entry.columns_json = ColumnsJson(out.result.schema);
+    entry.version = out.result.version;
+    entry.row_count = out.result.rows;
+    entry.table_id = out.result.table_id;
+    Status st = catalog.UpsertTable(entry);
+    if (!st.ok()) {
+      return Status(st.code(), "committed version " + std::to_string(out.result.version) + " of " + out.location +
+                                   " but could not record it in the catalog (the next ingest will): " + st.message());
+    }
+    return Status::OK();
+  }();
+  if (!out.status.ok() && out.status.message().find(out.source) == std::string::npos) {
+    out.status = out.status.WithContext(out.source);
+  }
+  return out;
+}
+
 }  // namespace
 
 bool IngestReport::ok() const {
@@ -219,48 +269,26 @@ Result<IngestReport> IngestExport(const IngestRequest& req, Catalog& catalog,
   SL_RETURN_NOT_OK(catalog.CreateCatalog(catalog_name, "", /*if_not_exists=*/true));
   SL_RETURN_NOT_OK(catalog.CreateSchema(catalog_name, schema_name, "", /*if_not_exists=*/true));
 
-  for (size_t i = 0; i < chosen.size(); ++i) {
-    const SourceTable& t = chosen[i];
-    IngestedTable out;
-    out.source = t.qualified();
-    out.name = catalog_name + "." + schema_name + "." + target_names[i];
-    auto existing = catalog.GetTable(catalog_name, schema_name, target_names[i]);
-    if (existing.ok()) {
-      out.location = existing->location;
-    } else if (existing.status().code() == StatusCode::kNotFound) {
-      out.location = JoinPath(JoinPath(JoinPath(req.warehouse, catalog_name), schema_name), target_names[i]);
-    } else {
-      return existing.status();
+  // Tables are independent: commit several at once, so that their file-system
+  // round trips (fsyncs locally, requests on S3) overlap. Results keep the
+  // export's order; progress is reported as tables finish.
+  report.tables.resize(chosen.size());
+  std::mutex mu;
+  std::atomic<size_t> next{0};
+  auto work = [&]() {
+    for (size_t i; (i = next.fetch_add(1)) < chosen.size();) {
+      IngestedTable out = IngestOne(req, catalog, chosen[i], catalog_name, schema_name, target_names[i],
+                                    report.export_id);
+      std::lock_guard<std::mutex> lock(mu);
+      if (progress) progress(out);
+      report.tables[i] = std::move(out);
     }
-    out.status = [&]() -> Status {
-      SL_ASSIGN_OR_RETURN(auto table_fs, FileSystemForPath(out.location));
-      delta::OverwriteRequest write;
-      write.table_root = out.location;
-      write.data_files = t.files;
-      write.operation_note = "snaplake ingest of export " + report.export_id + " table " + t.qualified();
-      SL_ASSIGN_OR_RETURN(out.result, delta::OverwriteTable(*table_fs, write));
-      TableEntry entry;
-      entry.catalog = catalog_name;
-      entry.schema = schema_name;
-      entry.name = target_names[i];
-      entry.location = out.location;
-      entry.columns_json = ColumnsJson(out.result.schema);
-      entry.version = out.result.version;
-      entry.row_count = out.result.rows;
-      entry.table_id = out.result.table_id;
-      Status st = catalog.UpsertTable(entry);
-      if (!st.ok()) {
-        return Status(st.code(), "committed version " + std::to_string(out.result.version) + " of " + out.location +
-                                     " but could not record it in the catalog (the next ingest will): " + st.message());
-      }
-      return Status::OK();
-    }();
-    if (!out.status.ok() && out.status.message().find(out.source) == std::string::npos) {
-      out.status = out.status.WithContext(out.source);
-    }
-    if (progress) progress(out);
-    report.tables.push_back(std::move(out));
-  }
+  };
+  const size_t threads = std::min<size_t>(chosen.size(), kIngestThreads);
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
   return report;
 }
 

@@ -52,7 +52,9 @@ struct IngestReport {
   bool ok() const;
 };
 
-// `progress` (may be empty) is called after each table.
+// Up to four tables are committed at once. `progress` (may be empty) is called
+// after each table, as tables finish, never concurrently; report.tables keeps
+// the export's order.
 Result<IngestReport> IngestExport(const IngestRequest& request, Catalog& catalog,
                                   const std::function<void(const IngestedTable&)>& progress = {});
 
