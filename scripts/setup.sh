@@ -22,3 +22,11 @@ if [[ -x $oracle ]]; then
 else
   echo "setup: WARNING: Parquet oracles not found at $oracle; tests that need them will be skipped" >&2
 fi
+# S3 tests: moto and the AWS CLI come with the image's Python (PyPI is not
+# reachable here); s3rver (the store that ignores conditional writes) from npm.
+python3 -c 'import moto.server' 2>/dev/null ||
+  echo "setup: WARNING: python3 module moto not found; the S3 tests will be skipped" >&2
+command -v aws >/dev/null || echo "setup: WARNING: the AWS CLI (aws) not found; the S3 tests that check with it will be skipped" >&2
+if ! NODE_OPTIONS=--openssl-legacy-provider npx --yes s3rver@3.7.1 --version >/dev/null 2>&1; then
+  echo "setup: WARNING: npm package s3rver@3.7.1 could not be fetched; its test will be skipped" >&2
+fi

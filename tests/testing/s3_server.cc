@@ -101,6 +101,20 @@ Result<std::unique_ptr<S3TestServer>> S3TestServer::StartMoto(const S3ServerOpti
   return Launch(StrCat(env, "python3 -m moto.server -H 127.0.0.1"), "moto");
 }
 
+Result<std::unique_ptr<S3TestServer>> S3TestServer::StartS3rver(const std::string& bucket) {
+  const std::string npx = "env NODE_OPTIONS=--openssl-legacy-provider npx --yes s3rver@3.7.1";
+  if (RunCommand(npx + " --version >/dev/null 2>&1", nullptr) != 0) {
+    return Status::NotFound("s3rver is not installed (npx s3rver@3.7.1 failed); run `make setup`");
+  }
+  std::string dir_template = (std::filesystem::temp_directory_path() / "snaplake-s3rver-XXXXXX").string();
+  if (mkdtemp(dir_template.data()) == nullptr) return Status::IOError("mkdtemp failed");
+  Result<std::unique_ptr<S3TestServer>> server =
+      Launch(StrCat(npx, " -d ", ShellQuote(dir_template), " -a 127.0.0.1 --configure-bucket ", ShellQuote(bucket)),
+             "s3rver");
+  if (server.ok()) (*server)->extra_dirs_.push_back(dir_template);
+  return server;
+}
+
 Result<std::unique_ptr<S3TestServer>> S3TestServer::StartFaultProxy(const S3TestServer& upstream, int fault_percent,
                                                                     uint64_t seed) {
   std::string script = SourceDir() + "/tests/testing/s3_fault_proxy.py";
@@ -111,9 +125,10 @@ Result<std::unique_ptr<S3TestServer>> S3TestServer::StartFaultProxy(const S3Test
 
 S3TestServer::~S3TestServer() {
   if (pgid_ > 0) kill(-pgid_, SIGKILL);
-  if (!dir_.empty() && std::getenv("SNAPLAKE_KEEP_TEMP") == nullptr) {
+  if (std::getenv("SNAPLAKE_KEEP_TEMP") == nullptr) {
     std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+    for (const std::string& dir : extra_dirs_) std::filesystem::remove_all(dir, ec);
   }
 }
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "storage/s3/s3_options.h"
@@ -31,6 +32,9 @@ struct S3ServerOptions {
 class S3TestServer {
  public:
   static Result<std::unique_ptr<S3TestServer>> StartMoto(const S3ServerOptions& options = {});
+  // npm s3rver 3.7 with one bucket: a store that ignores If-None-Match (and
+  // accepts any secret for the key id S3RVER).
+  static Result<std::unique_ptr<S3TestServer>> StartS3rver(const std::string& bucket);
   // A proxy in front of `upstream` failing `fault_percent` % of requests
   // (503 SlowDown, 500 InternalError, 429, a cut connection before or after
   // forwarding). The proxy's own endpoint is the one to give snaplake.
@@ -63,6 +67,7 @@ class S3TestServer {
   int pgid_ = 0;
   std::string dir_;
   std::string log_path_;
+  std::vector<std::string> extra_dirs_;
 };
 
 // One moto server for the whole test binary, started on first use.
