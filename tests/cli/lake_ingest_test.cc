@@ -251,14 +251,30 @@ TEST_F(LakeIngest, CollisionsAndIncompleteExportsAreRefusedWithAdvice) {
   EXPECT_NE(list.out.find("main.bronze.public_items"), std::string::npos) << list.out;
   EXPECT_NE(list.out.find("main.bronze.other_items"), std::string::npos);
 
+  // By task id (the task store must say COMPLETE); a bare table name matches both source tables here.
+  Cli ambiguous = Run(StrCat("ingest --id e1 --catalog main --schema silver --warehouse ", ShellQuote(warehouse_),
+                             " --tables items"));
+  EXPECT_EQ(ambiguous.code, 1);
+  EXPECT_NE(ambiguous.err.find("would both become main.silver.items"), std::string::npos) << ambiguous.err;
+  Cli by_id = Run(StrCat("ingest --id e1 --catalog main --schema silver --warehouse ", ShellQuote(warehouse_),
+                         " --tables other.items -o json"));
+  ASSERT_EQ(by_id.code, 0) << by_id.err;
+  EXPECT_EQ(Json::parse(by_id.out)["tables"][0]["rows"], 2);
+  Cli missing = Run("ingest --id nope --catalog main --schema silver");
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("'nope' does not exist"), std::string::npos) << missing.err;
+
   std::filesystem::remove(exp + "/_SUCCESS");
   Cli incomplete = Run(IngestArgs(exp));
   EXPECT_EQ(incomplete.code, 1);
   EXPECT_NE(incomplete.err.find("is not COMPLETE"), std::string::npos) << incomplete.err;
   EXPECT_EQ(std::count(incomplete.err.begin(), incomplete.err.end(), '\n'), 1);
 
-  Cli bad = Run(IngestArgs(exp, "--schema 'a.b'"));
-  EXPECT_NE(bad.code, 0);
+  Cli bad = Run(StrCat("ingest --export ", ShellQuote(exp), " --catalog main --schema 'a.b'"));
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("invalid schema name 'a.b'"), std::string::npos) << bad.err;
+
+
 }
 
 // Reads the table's log: every commit parses, versions are contiguous.
