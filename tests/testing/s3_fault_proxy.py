@@ -5,6 +5,9 @@ a connection cut before the request reaches the server, or cut after the
 server acted but before the reply arrives. Used by snaplake's S3 fault tests.
 
 usage: s3_fault_proxy.py --port P --upstream HOST:PORT --fault-percent N [--seed S]
+       s3_fault_proxy.py --port P --upstream HOST:PORT --fault-percent 0 --answer STATUS CODE [HEADER:VALUE]
+The second form answers every request with that error, as a real store would
+(e.g. 301 PermanentRedirect x-amz-bucket-region:eu-west-1 for a wrong region).
 """
 import argparse
 import http.client
@@ -53,6 +56,19 @@ class Handler(BaseHTTPRequestHandler):
     def _handle(self):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if self.server.answer:
+            status, code, *headers = self.server.answer
+            payload = ERROR_XML.format(code=code).encode()
+            self.send_response(int(status))
+            for h in headers:
+                name, value = h.split(":", 1)
+                self.send_header(name, value)
+            self.send_header("Content-Type", "application/xml")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(payload)
+            return
         fault = self._fault()
         if fault == "503":
             return self._error(503, "SlowDown")
@@ -93,6 +109,7 @@ def main():
     parser.add_argument("--upstream", required=True)
     parser.add_argument("--fault-percent", type=float, required=True)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--answer", nargs="+", default=None)
     args = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
@@ -100,6 +117,7 @@ def main():
     server.upstream = (host, int(port))
     server.fault_percent = args.fault_percent
     server.rng = random.Random(args.seed)
+    server.answer = args.answer
     server.lock = threading.Lock()
     server.requests = 0
     server.faults = 0

@@ -98,7 +98,13 @@ Result<std::unique_ptr<S3TestServer>> S3TestServer::StartMoto(const S3ServerOpti
   std::string env = options.auth_after_actions >= 0
                         ? StrCat("env INITIAL_NO_AUTH_ACTION_COUNT=", std::to_string(options.auth_after_actions), " ")
                         : "";
-  return Launch(StrCat(env, "python3 -m moto.server -H 127.0.0.1"), "moto");
+  std::string tls;
+  if (!options.tls_cert.empty()) {
+    tls = StrCat(" -c ", ShellQuote(options.tls_cert), " -k ", ShellQuote(options.tls_key));
+  }
+  SL_ASSIGN_OR_RETURN(auto server, Launch(StrCat(env, "python3 -m moto.server -H 127.0.0.1", tls), "moto"));
+  if (!tls.empty()) server->scheme_ = "https";
+  return server;
 }
 
 Result<std::unique_ptr<S3TestServer>> S3TestServer::StartS3rver(const std::string& bucket) {
@@ -121,6 +127,16 @@ Result<std::unique_ptr<S3TestServer>> S3TestServer::StartFaultProxy(const S3Test
   return Launch(StrCat("python3 ", ShellQuote(script), " --upstream 127.0.0.1:", std::to_string(upstream.port()),
                        " --fault-percent ", std::to_string(fault_percent), " --seed ", std::to_string(seed)),
                 "fault-proxy");
+}
+
+Result<std::unique_ptr<S3TestServer>> S3TestServer::StartFixedAnswer(const S3TestServer& upstream, int status,
+                                                                     const std::string& code,
+                                                                     const std::string& header) {
+  std::string script = SourceDir() + "/tests/testing/s3_fault_proxy.py";
+  return Launch(StrCat("python3 ", ShellQuote(script), " --upstream 127.0.0.1:", std::to_string(upstream.port()),
+                       " --fault-percent 0 --answer ", std::to_string(status), " ", ShellQuote(code), " ",
+                       header.empty() ? "" : ShellQuote(header)),
+                "fixed-answer");
 }
 
 S3TestServer::~S3TestServer() {

@@ -27,6 +27,9 @@ inline constexpr char kTestSecretKey[] = "snaplake-test-secret/0123456789+abcdef
 struct S3ServerOptions {
   // moto checks signatures and IAM after this many unauthenticated calls (-1: never).
   int auth_after_actions = -1;
+  // Serve https with this certificate and key (PEM) instead of http.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 class S3TestServer {
@@ -40,11 +43,16 @@ class S3TestServer {
   // forwarding). The proxy's own endpoint is the one to give snaplake.
   static Result<std::unique_ptr<S3TestServer>> StartFaultProxy(const S3TestServer& upstream, int fault_percent,
                                                                uint64_t seed = 1);
+  // A server answering every request with `status` and the S3 error `code`,
+  // plus "name:value" headers: to see how snaplake explains such refusals.
+  static Result<std::unique_ptr<S3TestServer>> StartFixedAnswer(const S3TestServer& upstream, int status,
+                                                                const std::string& code,
+                                                                const std::string& header = "");
   ~S3TestServer();
   S3TestServer(const S3TestServer&) = delete;
   S3TestServer& operator=(const S3TestServer&) = delete;
 
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string endpoint() const { return scheme_ + "://127.0.0.1:" + std::to_string(port_); }
   int port() const { return port_; }
   const std::string& log_path() const { return log_path_; }
 
@@ -65,6 +73,7 @@ class S3TestServer {
 
   int port_ = 0;
   int pgid_ = 0;
+  std::string scheme_ = "http";
   std::string dir_;
   std::string log_path_;
   std::vector<std::string> extra_dirs_;

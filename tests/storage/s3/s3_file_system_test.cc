@@ -239,6 +239,35 @@ TEST_F(S3FileSystemTest, BadInputGivesOneLineErrors) {
   for (const Status& st : {missing, down}) EXPECT_EQ(st.message().find('\n'), std::string::npos);
 }
 
+// moto accepts any region, so a store's refusals are replayed by a proxy that
+// answers every request as AWS does for them.
+TEST_F(S3FileSystemTest, RefusalsAreExplained) {
+  struct Case {
+    int status;
+    const char* code;
+    const char* header;
+    const char* expected;
+  } cases[] = {
+      {301, "PermanentRedirect", "x-amz-bucket-region:eu-west-1",
+       "bucket 'refused' is in region eu-west-1, not us-east-1: set AWS_REGION=eu-west-1"},
+      {400, "AuthorizationHeaderMalformed", "x-amz-bucket-region:ap-south-1", "set AWS_REGION=ap-south-1"},
+      {403, "AccessDenied", "", "access denied: S3 conditional PUT of s3://refused/k"},
+      {400, "ExpiredToken", "", "session token from environment is expired"},
+      {503, "SlowDown", "", "after 2 attempts: SlowDown"},
+  };
+  for (const Case& c : cases) {
+    Result<std::unique_ptr<S3TestServer>> proxy = S3TestServer::StartFixedAnswer(*server_, c.status, c.code, c.header);
+    ASSERT_TRUE(proxy.ok()) << proxy.status().message();
+    S3Options options = (*proxy)->Options();
+    options.max_attempts = 2;
+    Result<std::shared_ptr<S3Client>> client = S3Client::Make(options, testing::TestAwsEnv);
+    ASSERT_TRUE(client.ok());
+    Status st = (*client)->PutObject({"refused", "k"}, View(std::string("x")), /*if_none_match=*/true);
+    EXPECT_NE(st.message().find(c.expected), std::string::npos) << c.code << ": " << st.message();
+    EXPECT_EQ(st.message().find('\n'), std::string::npos);
+  }
+}
+
 TEST(S3OutputStreamParts, PartSizesCoverFiveTebibytesWithinTenThousandParts) {
   const int64_t min = int64_t{8} << 20;
   EXPECT_EQ(S3OutputStream::PartSize(min, 1), min);
