@@ -45,6 +45,7 @@ demo: setup build
 bench: setup build
 	@bash bench/run.sh
 	@BUILD_DIR=$(BUILD_DIR) bash bench/export_bench.sh
+	@BUILD_DIR=$(BUILD_DIR) bash bench/s3_bench.sh
 
 debug:
 	@$(MAKE) build BUILD_TYPE=Debug BUILD_DIR=build-debug
