@@ -1,0 +1,94 @@
+// MySQL export failures and fallbacks through the snaplake binary against a
+// throwaway MariaDB 10.11: wrong password, unknown database, unreachable
+// host, malformed URI and unknown --only names each give one line naming the
+// thing and what to do; a user without RELOAD still gets a consistent export
+// through one connection, with a warning saying so.
+#include "export/mysql_export_test_support.h"
+
+namespace snaplake::testing::mysql_export {
+namespace {
+
+class MySqlExportErrorsTest : public MySqlExportTest {
+ protected:
+  void SetUp() override {
+    MySqlExportTest::SetUp();
+    MariaDbServer* server = SharedMariaDbServer();
+    if (server == nullptr) return;
+    static bool created = false;
+    if (created) return;
+    created = true;
+    Result<std::string> setup = server->Sql(R"sql(
+CREATE DATABASE fb;
+CREATE TABLE fb.t (id INT PRIMARY KEY, v VARCHAR(20), pad CHAR(200));
+INSERT INTO fb.t SELECT seq, CONCAT('v', seq), 'p' FROM fb.seq_1_to_20000;
+ANALYZE TABLE fb.t;
+CREATE USER 'pw'@'127.0.0.1' IDENTIFIED BY 'secret-pw';
+GRANT SELECT ON fb.* TO 'pw'@'127.0.0.1';
+CREATE USER 'ro'@'127.0.0.1' IDENTIFIED BY 'ro-pw';
+GRANT SELECT ON fb.* TO 'ro'@'127.0.0.1';
+)sql");
+    ASSERT_TRUE(setup.ok()) << setup.status().message();
+  }
+};
+
+TEST_F(MySqlExportErrorsTest, WrongPasswordIsOneLineWithAdvice) {
+  SL_REQUIRE_SHARED_MARIADB(server);
+  CliResult r = Run(StartArgs("wrong-pw", server->Uri("fb", "pw", "not-the-password"), "--wait"));
+  EXPECT_TRUE(export_cli::OneLineError(r, 1, {"FAILED", "Access denied", "pw@127.0.0.1", "check the user and password"}));
+  EXPECT_EQ(r.err.find("not-the-password"), std::string::npos) << "the password leaked into the error";
+  EXPECT_EQ(r.out.find("not-the-password"), std::string::npos) << "the password leaked into describe";
+}
+
+TEST_F(MySqlExportErrorsTest, UnknownDatabaseIsOneLineWithAdvice) {
+  SL_REQUIRE_SHARED_MARIADB(server);
+  CliResult r = Run(StartArgs("no-db", server->Uri("nope"), "--wait"));
+  EXPECT_TRUE(export_cli::OneLineError(r, 1, {"FAILED", "Unknown database 'nope'", "check the database name"}));
+}
+
+TEST_F(MySqlExportErrorsTest, UnreachableHostIsOneLineAndQuick) {
+  SL_REQUIRE_SHARED_MARIADB(server);
+  // Nothing listens on port 1.
+  CliResult r = Run(StartArgs("no-host", "mysql://root@127.0.0.1:1/fb", "--wait"));
+  EXPECT_TRUE(export_cli::OneLineError(r, 1, {"FAILED", "root@127.0.0.1:1", "check the host, port or socket"}));
+  EXPECT_LT(r.seconds, 20.0);
+}
+
+TEST_F(MySqlExportErrorsTest, MalformedUriFailsBeforeATaskIsRecorded) {
+  SL_REQUIRE_SHARED_MARIADB(server);
+  CliResult r = Run(StartArgs("bad-uri", "mysql://root@127.0.0.1:port/fb", "--wait"));
+  EXPECT_TRUE(export_cli::OneLineError(r, 1, {"bad port", "mysql://user:password@host:3306/database"}));
+  CliResult d = Run("export describe --id bad-uri");
+  EXPECT_NE(d.exit_code, 0) << d.out;
+  CliResult option = Run(StartArgs("bad-option", server->Uri("fb") + "?colour=blue", "--wait"));
+  EXPECT_TRUE(export_cli::OneLineError(option, 1, {"unknown option 'colour'"}));
+}
+
+TEST_F(MySqlExportErrorsTest, OnlyNamingNoTableIsOneLine) {
+  SL_REQUIRE_SHARED_MARIADB(server);
+  CliResult r = Run(StartArgs("only-none", server->Uri("fb"), "--wait --only fb.nothere"));
+  EXPECT_TRUE(export_cli::OneLineError(r, 1, {"--only 'fb.nothere' matches no table"}));
+  CliResult other = Run(StartArgs("only-other-db", server->Uri("fb"), "--wait --only shop.t"));
+  EXPECT_TRUE(export_cli::OneLineError(other, 1, {"names database 'fb', not 'shop'"}));
+}
+
+// Without RELOAD (as on RDS) there is no global lock: one connection, still consistent, and a warning.
+TEST_F(MySqlExportErrorsTest, WithoutReloadFallsBackToOneConnectionWithAWarning) {
+  SL_REQUIRE_SHARED_MARIADB(server);
+  SL_REQUIRE_ORACLE(oracle);
+  nlohmann::json task = ExportOk("fallback", server->Uri("fb", "ro", "ro-pw"), "--parallel 4 --chunk-size 256KiB");
+  ASSERT_EQ(task["Status"], "COMPLETE") << task.dump();
+  const std::string warning = task.value("WarningMessage", "");
+  EXPECT_NE(warning.find("no global lock"), std::string::npos) << warning;
+  EXPECT_NE(warning.find("RELOAD"), std::string::npos) << warning;
+  const nlohmann::json& snapshot = task["SourceSnapshot"];
+  EXPECT_EQ(snapshot["method"], "single connection") << task.dump();
+  EXPECT_EQ(snapshot["connections"], 1);
+  EXPECT_EQ(snapshot["lock_held_ms"].get<double>(), 0.0);
+  // MariaDB knows the binary log position of a consistent snapshot without any privilege.
+  EXPECT_FALSE(snapshot.value("binlog_file", "").empty()) << task.dump();
+  EXPECT_TRUE(SameTable(*server, "fb", "t", TableDir("fallback", "fb", "t"), {{"id"}, {"v", Kind::kText}}));
+  EXPECT_TRUE(OracleAllOk(FirstPartPerTable("fallback")));
+}
+
+}  // namespace
+}  // namespace snaplake::testing::mysql_export
