@@ -18,6 +18,7 @@
 #include "lake/delta/log_files.h"
 #include "lake/delta/snapshot.h"
 #include "lake/delta/spark_schema.h"
+#include "storage/file_copy.h"
 
 namespace snaplake::delta {
 
@@ -44,6 +45,13 @@ std::string DataFileExtension(const std::string& name) {
   return ".parquet";
 }
 
+// "s3" for s3:// URIs, "file" for local paths and file:// URIs.
+std::string StoreOf(const std::string& path) {
+  const size_t scheme = path.find("://");
+  if (scheme == std::string::npos || path.compare(0, scheme, "file") == 0) return "file";
+  return path.substr(0, scheme);
+}
+
 struct SourceFile {
   std::string path;
   std::string placed_name;
@@ -53,12 +61,14 @@ struct SourceFile {
 };
 
 // Reads every file's footer: schema (all equal), rows, stats.
-Status ReadFooters(FileSystem& fs, const OverwriteRequest& req, const std::string& uuid,
+Status ReadFooters(const OverwriteRequest& req, const std::string& uuid,
                    std::vector<SourceFile>* files, Schema* schema) {
   *schema = req.schema;
   for (size_t i = 0; i < req.data_files.size(); ++i) {
     const std::string& path = req.data_files[i];
-    auto opened = fs.OpenRead(path);
+    // The export may live in another store than the table (local export, S3 table).
+    SL_ASSIGN_OR_RETURN(std::shared_ptr<FileSystem> source_fs, FileSystemForPath(path));
+    auto opened = source_fs->OpenRead(path);
     if (!opened.ok()) return opened.status();
     std::shared_ptr<RandomAccessFile> file(std::move(*opened));
     auto reader = parquet::ParquetReader::Open(file);
@@ -184,7 +194,7 @@ Result<OverwriteResult> OverwriteTable(FileSystem& fs, const OverwriteRequest& r
   const std::string uuid = exporting::NewUuid();
   std::vector<SourceFile> files;
   OverwriteResult result;
-  SL_RETURN_NOT_OK(ReadFooters(fs, req, uuid, &files, &result.schema));
+  SL_RETURN_NOT_OK(ReadFooters(req, uuid, &files, &result.schema));
   const bool ntz = UsesTimestampNtz(result.schema);
   // Checked before anything is written: a schema Delta cannot hold fails cleanly.
   SL_RETURN_NOT_OK(ToSparkSchemaJson(result.schema).status().WithContext(req.table_root));
@@ -195,7 +205,10 @@ Result<OverwriteResult> OverwriteTable(FileSystem& fs, const OverwriteRequest& r
   }
 
   for (size_t i = 0; i < files.size(); ++i) {
-    Status st = fs.Copy(files[i].path, JoinPath(req.table_root, files[i].placed_name));
+    const std::string to = JoinPath(req.table_root, files[i].placed_name);
+    // One store: its own Copy (a hard link, a server-side copy); across stores the bytes stream.
+    Status st = StoreOf(files[i].path) == StoreOf(to) ? fs.Copy(files[i].path, to)
+                                                      : CopyFile(files[i].path, to).status();
     if (!st.ok()) {
       DeletePlaced(fs, req.table_root, files, i);
       return st;

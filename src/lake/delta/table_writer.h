@@ -2,7 +2,8 @@
 // mode("overwrite").option("overwriteSchema", "true") would, without
 // re-encoding the data:
 //   1. the files are placed in the table directory under fresh names
-//      (FileSystem::Copy: a hard link locally, a server-side copy on S3);
+//      (FileSystem::Copy: a hard link locally, a server-side copy on S3;
+//      streamed through CopyFile when export and table are in different stores);
 //   2. one commit removes every active file and adds the new ones, with a
 //      new metaData (same table id) when the schema changed, and a protocol
 //      naming only the table features the schema needs;
