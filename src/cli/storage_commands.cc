@@ -13,7 +13,7 @@ void RegisterStorageCommands(CLI::App& app, ExitCode* exit_code) {
     std::string from;
     std::string to;
     bool recursive = false;
-    int parallel = 8;
+    int parallel = 4;
     bool quiet = false;
   };
   auto args = std::make_shared<Args>();
@@ -21,7 +21,7 @@ void RegisterStorageCommands(CLI::App& app, ExitCode* exit_code) {
   cp->add_option("source", args->from, "file or folder: a path, file:// or s3://bucket/key")->required();
   cp->add_option("target", args->to, "file or folder: a path, file:// or s3://bucket/key")->required();
   cp->add_flag("-r,--recursive", args->recursive, "copy every file under the source folder/prefix");
-  cp->add_option("--parallel", args->parallel, "files copied at once with --recursive (default 8)")
+  cp->add_option("--parallel", args->parallel, "files copied at once with --recursive (default 4)")
       ->check(CLI::Range(1, 256));
   cp->add_flag("-q,--quiet", args->quiet, "print nothing on success");
   cp->callback([args, exit_code] {

@@ -56,19 +56,26 @@ Status S3OutputStream::StartPartUpload() {
   }
   int part_number = next_part_++;
   buffer_limit_ = static_cast<size_t>(PartSize(client_->options().min_part_bytes, next_part_));
-  auto part = std::make_shared<std::vector<uint8_t>>(std::move(buffer_));
+  std::vector<uint8_t> part = std::move(buffer_);
   buffer_ = std::vector<uint8_t>();
+  if (!spare_buffers_.empty()) {
+    buffer_ = std::move(spare_buffers_.back());
+    spare_buffers_.pop_back();
+    buffer_.clear();
+  }
   in_flight_.push_back(std::async(std::launch::async, [client = client_, location = location_,
-                                                       upload_id = upload_id_, part_number, part]() {
+                                                       upload_id = upload_id_, part_number,
+                                                       part = std::move(part)]() mutable {
     PartResult result;
-    result.md5 = Md5(AsStringView(part->data(), part->size()));
+    result.md5 = Md5(AsStringView(part.data(), part.size()));
     Result<std::string> etag =
-        client->UploadPart(location, upload_id, part_number, ByteView(part->data(), part->size()), result.md5);
+        client->UploadPart(location, upload_id, part_number, ByteView(part.data(), part.size()), result.md5);
     if (etag.ok()) {
       result.etag = *etag;
     } else {
       result.status = etag.status();
     }
+    result.buffer = std::move(part);
     return result;
   }));
   return Status::OK();
@@ -77,6 +84,7 @@ Status S3OutputStream::StartPartUpload() {
 Status S3OutputStream::WaitForOldestPart() {
   PartResult result = in_flight_.front().get();
   in_flight_.erase(in_flight_.begin());
+  if (!finished_) spare_buffers_.push_back(std::move(result.buffer));
   SL_RETURN_NOT_OK(result.status);
   etags_.push_back(std::move(result.etag));
   md5s_.push_back(result.md5);
@@ -112,6 +120,7 @@ Status S3OutputStream::Close() {
   }
   finished_ = true;
   buffer_ = std::vector<uint8_t>();
+  spare_buffers_.clear();
   failed_ = st;
   return st;
 }

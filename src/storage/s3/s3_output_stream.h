@@ -38,6 +38,7 @@ class S3OutputStream : public OutputStream {
     Status status;
     std::string etag;
     Md5Digest md5{};
+    std::vector<uint8_t> buffer;  // handed back for reuse
   };
   Status StartPartUpload();
   Status WaitForOldestPart();
@@ -47,6 +48,9 @@ class S3OutputStream : public OutputStream {
   S3Location location_;
   std::string upload_id_;
   std::vector<uint8_t> buffer_;   // the part being filled
+  // Buffers of uploaded parts, reused: a stream allocates at most
+  // parts_in_flight + 1 part buffers, however long the file.
+  std::vector<std::vector<uint8_t>> spare_buffers_;
   size_t buffer_limit_ = 0;
   std::vector<std::future<PartResult>> in_flight_;
   std::vector<std::string> etags_;
