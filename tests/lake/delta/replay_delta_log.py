@@ -4,8 +4,9 @@ PROTOCOL.md "Action Reconciliation" says (no checkpoints, no snaplake code)
 and, with --rows, reads the active files with DuckDB through the `oracle`
 tool (../shared/tools/parquet-oracles/oracle).
 
-Usage: replay_delta_log.py TABLE_DIR [--version N] [--rows] [--oracle PATH]
-Prints one JSON object:
+Usage: replay_delta_log.py TABLE_DIR... [--version N] [--rows] [--oracle PATH]
+Prints one JSON object per table, one per line (several tables: one process
+for all, and a table that fails gives {"table": DIR, "error": MESSAGE}):
   {"version": N, "protocol": {...}, "metaData": {...}, "schema": [[name, type, nullable], ...],
    "files": [relative paths, sorted], "numRecords": sum of stats.numRecords or null,
    "rows": [...] (only with --rows; DuckDB's rows, ordered by every column)}
@@ -28,16 +29,44 @@ def canonical(path):
     return p
 
 
+class ReplayError(Exception):
+    pass
+
+
 def fail(msg):
-    print(f"replay_delta_log: {msg}", file=sys.stderr)
-    sys.exit(1)
+    raise ReplayError(msg)
 
 
 def main():
     args = sys.argv[1:]
-    if not args:
-        fail("usage: replay_delta_log.py TABLE_DIR [--version N] [--rows] [--oracle PATH]")
-    table = args[0].rstrip("/")
+    tables, i = [], 0
+    while i < len(args):
+        if args[i] in ("--version", "--oracle"):
+            i += 2
+        elif args[i].startswith("--"):
+            i += 1
+        else:
+            tables.append(args[i])
+            i += 1
+    if not tables:
+        print("usage: replay_delta_log.py TABLE_DIR... [--version N] [--rows] [--oracle PATH]", file=sys.stderr)
+        sys.exit(2)
+    if len(tables) == 1:
+        try:
+            print(json.dumps(replay(tables[0], args)))
+        except (ReplayError, OSError, ValueError, KeyError) as e:
+            print(f"replay_delta_log: {e}", file=sys.stderr)
+            sys.exit(1)
+        return
+    for table in tables:
+        try:
+            print(json.dumps(replay(table, args)))
+        except (ReplayError, OSError, ValueError, KeyError) as e:
+            print(json.dumps({"table": table, "error": str(e)}))
+
+
+def replay(table, args):
+    table = table.rstrip("/")
     version = None
     want_rows = "--rows" in args
     oracle = os.environ.get("SNAPLAKE_ORACLE") or os.path.join(
@@ -105,7 +134,8 @@ def main():
             if res.returncode != 0:
                 fail(f"oracle sql failed: {res.stderr.strip()[:2000]}")
             out["rows"] = json.loads(res.stdout)
-    print(json.dumps(out))
+    out["table"] = table
+    return out
 
 
 if __name__ == "__main__":
