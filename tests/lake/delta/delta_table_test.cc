@@ -14,6 +14,7 @@
 #include "lake/delta/snapshot.h"
 #include "lake/delta/table_writer.h"
 #include "storage/local_file_system.h"
+#include "testing/oracle.h"
 #include "testing/test_env.h"
 
 namespace snaplake::delta {
@@ -159,6 +160,23 @@ TEST(DeltaTable, CheckpointEveryTenCommitsAndFallbacks) {
   EXPECT_EQ(with->metadata.schema_string, without->metadata.schema_string);
   EXPECT_EQ(with->protocol, without->protocol);
   EXPECT_EQ(with->tombstones.size(), without->tombstones.size());
+
+  // Independent Parquet readers accept the checkpoint, and DuckDB sees its actions.
+  const std::string checkpoint = root + "/_delta_log/00000000000000000010.checkpoint.parquet";
+  if (OracleUnavailableReason().empty()) {
+    EXPECT_TRUE(OracleAllOk({checkpoint}));
+    auto rows = OracleSql("SELECT count(add)::INTEGER AS adds, count(remove)::INTEGER AS removes, count(metaData)::INTEGER AS meta, "
+                          "count(protocol)::INTEGER AS proto, max(protocol.minReaderVersion) AS reader "
+                          "FROM read_parquet('" + checkpoint + "')");
+    ASSERT_TRUE(rows.ok()) << rows.status().message();
+    EXPECT_EQ((*rows)[0]["adds"], 1);
+    EXPECT_EQ((*rows)[0]["removes"], 10);  // every earlier version's file, none expired
+    EXPECT_EQ((*rows)[0]["meta"], 1);
+    EXPECT_EQ((*rows)[0]["proto"], 1);
+    EXPECT_EQ((*rows)[0]["reader"], 1);
+  } else {
+    std::fprintf(stderr, "%s\n", AnnounceMissingOracle(OracleUnavailableReason()).c_str());
+  }
 
   // A corrupt _last_checkpoint: found by listing instead.
   ASSERT_TRUE(WriteStringToFile(root + "/_delta_log/_last_checkpoint", "{not json").ok());
