@@ -3,6 +3,9 @@
 // host, malformed URI and unknown --only names each give one line naming the
 // thing and what to do; a user without RELOAD still gets a consistent export
 // through one connection, with a warning saying so.
+#include <chrono>
+#include <thread>
+
 #include "export/mysql_export_test_support.h"
 
 namespace snaplake::testing::mysql_export {
@@ -88,6 +91,39 @@ TEST_F(MySqlExportErrorsTest, WithoutReloadFallsBackToOneConnectionWithAWarning)
   EXPECT_FALSE(snapshot.value("binlog_file", "").empty()) << task.dump();
   EXPECT_TRUE(SameTable(*server, "fb", "t", TableDir("fallback", "fb", "t"), {{"id"}, {"v", Kind::kText}}));
   EXPECT_TRUE(OracleAllOk(FirstPartPerTable("fallback")));
+}
+
+// `export cancel` stops a running MySQL export promptly (its readers' sockets are shut) and removes its files.
+TEST_F(MySqlExportErrorsTest, CancelStopsARunningExportAndRemovesItsFiles) {
+  SL_REQUIRE_SHARED_MARIADB(server);
+  CliResult started = Run(StartArgs("cancel-me", server->Uri("fb"), "--parallel 2 --max-rate 2000rows"));
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  std::string status;
+  for (int i = 0; i < 100; ++i) {
+    nlohmann::json task = Describe("cancel-me");
+    status = task.value("Status", "");
+    if (status == "IN_PROGRESS" && task.value("ExportedRows", int64_t{0}) >= 0 &&
+        task.contains("SourceSnapshot")) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(status, "IN_PROGRESS");
+  CliResult cancel = Run("export cancel --id cancel-me");
+  EXPECT_EQ(cancel.exit_code, 0) << cancel.err;
+  const auto start = std::chrono::steady_clock::now();
+  CliResult waited = Run("export wait --id cancel-me --timeout 30");
+  EXPECT_LT(export_cli::SecondsSince(start), 10.0);
+  EXPECT_EQ(Describe("cancel-me")["Status"], "CANCELED") << waited.out << waited.err;
+  EXPECT_TRUE(FilesUnder(TaskDir("cancel-me")).empty());
+  // The server is left with no connection of the cancelled export.
+  Result<std::string> left = server->Sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = 'fb'");
+  ASSERT_TRUE(left.ok());
+  for (int i = 0; i < 50 && std::atoi(left->c_str()) != 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    left = server->Sql("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = 'fb'");
+  }
+  EXPECT_EQ(std::atoi(left->c_str()), 0);
 }
 
 }  // namespace
