@@ -358,6 +358,14 @@ TEST_F(LakeIngest, KillDashNineDuringIngestTwentyRounds) {
       EXPECT_EQ(rows, round % 2 == 0 ? 100 : 300) << "the new version must be the new export, whole";
     }
     EXPECT_TRUE(rows == 100 || rows == 300) << rows;
+    // The catalog is never ahead of the log (it is written after the commit).
+    {
+      auto cat = catalog::Catalog::Open(home_ + "/catalog.db");
+      ASSERT_TRUE(cat.ok());
+      auto entry = (*cat)->GetTable("main", "bronze", "items");
+      ASSERT_TRUE(entry.ok());
+      EXPECT_LE(entry->version, snap->version) << round;
+    }
     // Our reader reads exactly what the log says.
     EXPECT_EQ(static_cast<int64_t>(Rows(table).size()), rows) << round;
     version = snap->version;

@@ -70,6 +70,18 @@ struct Replay {
   }
 };
 
+// When a commit happened: inCommitTimestamp, else commitInfo.timestamp, else the file's mtime.
+int64_t CommitTimestamp(const CommitActions& actions, int64_t mtime_ms) {
+  if (actions.in_commit_timestamp) return *actions.in_commit_timestamp;
+  if (actions.commit_info) {
+    nlohmann::json j = nlohmann::json::parse(*actions.commit_info, nullptr, false);
+    if (j.is_object() && j.contains("timestamp") && j["timestamp"].is_number_integer()) {
+      return j["timestamp"].get<int64_t>();
+    }
+  }
+  return mtime_ms;
+}
+
 Result<CommitActions> ReadCommit(FileSystem& fs, const LogFile& f) {
   SL_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(fs, f.path));
   auto actions = ParseCommit(text);
@@ -165,7 +177,7 @@ Result<Snapshot> LoadSnapshot(FileSystem& fs, const std::string& table_root, con
       return Status::Corruption(std::move(msg));
     }
     SL_ASSIGN_OR_RETURN(CommitActions actions, ReadCommit(fs, f));
-    snap.timestamp_ms = actions.in_commit_timestamp.value_or(f.mtime_ms);
+    snap.timestamp_ms = CommitTimestamp(actions, f.mtime_ms);
     SL_RETURN_NOT_OK(replay.Apply(std::move(actions)));
     ++snap.commits_replayed;
     ++expected;
@@ -213,15 +225,8 @@ Result<std::vector<CommitRecord>> History(FileSystem& fs, const std::string& tab
     SL_ASSIGN_OR_RETURN(CommitActions actions, ReadCommit(fs, *it));
     CommitRecord r;
     r.version = it->version;
-    r.timestamp_ms = actions.in_commit_timestamp.value_or(it->mtime_ms);
+    r.timestamp_ms = CommitTimestamp(actions, it->mtime_ms);
     r.commit_info = actions.commit_info.value_or("{}");
-    if (actions.commit_info) {
-      nlohmann::json j = nlohmann::json::parse(*actions.commit_info, nullptr, false);
-      if (!actions.in_commit_timestamp && j.is_object() && j.contains("timestamp") &&
-          j["timestamp"].is_number_integer()) {
-        r.timestamp_ms = j["timestamp"].get<int64_t>();
-      }
-    }
     r.adds = static_cast<int64_t>(actions.adds.size());
     r.removes = static_cast<int64_t>(actions.removes.size());
     out.push_back(std::move(r));

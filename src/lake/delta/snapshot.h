@@ -34,7 +34,7 @@ struct Snapshot {
   std::vector<AddFile> files;               // active files, sorted by path
   std::vector<RemoveFile> tombstones;       // removed files still remembered, sorted by path
   std::vector<Txn> txns;
-  int64_t timestamp_ms = 0;                 // of the version's commit (inCommitTimestamp, else file mtime)
+  int64_t timestamp_ms = 0;  // of the version's commit: inCommitTimestamp, commitInfo.timestamp, or file mtime
   std::optional<int64_t> checkpoint_version;  // the checkpoint the state started from
   int64_t commits_replayed = 0;
   std::string checkpoint_error;  // why a newer checkpoint was skipped, if one was
