@@ -126,5 +126,45 @@ TEST_F(MySqlExportErrorsTest, CancelStopsARunningExportAndRemovesItsFiles) {
   EXPECT_EQ(std::atoi(left->c_str()), 0);
 }
 
+// A cancel while Open() waits for the global lock (another backup holds it) ends the task at once.
+TEST_F(MySqlExportErrorsTest, CancelWhileWaitingForTheLockIsPrompt) {
+  SL_REQUIRE_SHARED_MARIADB(server);
+  ASSERT_EQ(RunCommand(StrCat("mariadb --no-defaults -S ", ShellQuote(server->socket_path()),
+                              " -uroot -e 'BACKUP STAGE START; SELECT SLEEP(60) AS holder' </dev/null >/dev/null 2>&1 &"),
+                       nullptr),
+            0);
+  auto kill_holder = [&]() {
+    Result<std::string> id = server->Sql(
+        "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(60)%' LIMIT 1");
+    if (id.ok() && !id->empty()) (void)server->Sql("KILL " + *id);
+  };
+  for (int i = 0; i < 50; ++i) {
+    Result<std::string> holding = server->Sql(
+        "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP(60)%'");
+    if (holding.ok() && std::atoi(holding->c_str()) == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  CliResult started = Run(StartArgs("cancel-lock", server->Uri("fb"), "--parallel 2"));
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  // Wait until the export is stuck behind the holder's BACKUP STAGE.
+  bool waiting = false;
+  for (int i = 0; i < 100 && !waiting; ++i) {
+    Result<std::string> stuck = server->Sql(
+        "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'BACKUP STAGE%'");
+    waiting = stuck.ok() && std::atoi(stuck->c_str()) >= 1;
+    if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(waiting) << "the export never waited for the lock";
+  const auto start = std::chrono::steady_clock::now();
+  CliResult cancel = Run("export cancel --id cancel-lock");
+  EXPECT_EQ(cancel.exit_code, 0) << cancel.err;
+  CliResult waited = Run("export wait --id cancel-lock --timeout 30");
+  const double seconds = export_cli::SecondsSince(start);
+  kill_holder();
+  EXPECT_LT(seconds, 5.0) << "the cancel waited for the lock";
+  EXPECT_EQ(Describe("cancel-lock")["Status"], "CANCELED") << waited.out << waited.err;
+  EXPECT_TRUE(FilesUnder(TaskDir("cancel-lock")).empty());
+}
+
 }  // namespace
 }  // namespace snaplake::testing::mysql_export

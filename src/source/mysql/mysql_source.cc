@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <thread>
 
 #include "source/mysql/mysql_row_decoder.h"
 
@@ -123,8 +124,51 @@ Status MySqlSource::Interrupted() const {
 }
 
 Status MySqlSource::Start() {
+  // A cancel during Open must not wait for a slow catalog query or a lock
+  // wait: a watcher shuts the sockets of the connections opened so far.
+  std::atomic<bool> finished{false};
+  std::thread watcher;
+  if (options_.interrupt != nullptr) {
+    watcher = std::thread([&]() {
+      while (!finished.load()) {
+        if (options_.interrupt->load()) {
+          AbortOpening();
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+  }
+  Status status = StartSteps();
+  finished = true;
+  if (watcher.joinable()) watcher.join();
+  {
+    std::lock_guard<std::mutex> lock(opening_mutex_);
+    opening_.clear();
+  }
+  // Only now may the connections the watcher could reach go away.
+  locker_.reset();
+  retired_.clear();
+  return status;
+}
+
+void MySqlSource::WatchOpening(MySqlConnection* connection) {
+  std::lock_guard<std::mutex> lock(opening_mutex_);
+  opening_.push_back(connection);
+  if (opening_aborted_) connection->Abort();
+}
+
+void MySqlSource::AbortOpening() {
+  std::lock_guard<std::mutex> lock(opening_mutex_);
+  opening_aborted_ = true;
+  for (MySqlConnection* connection : opening_) connection->Abort();
+}
+
+Status MySqlSource::StartSteps() {
   const MySqlConnectParams& params = options_.params;
-  SL_ASSIGN_OR_RETURN(std::unique_ptr<MySqlConnection> locker, MySqlConnection::Connect(params));
+  SL_ASSIGN_OR_RETURN(locker_, MySqlConnection::Connect(params));
+  WatchOpening(locker_.get());
+  MySqlConnection* locker = locker_.get();
   is_mariadb_ = locker->is_mariadb();
   SL_RETURN_NOT_OK(Interrupted());
   for (const TableSelector& selector : options_.only) {
@@ -163,20 +207,20 @@ Status MySqlSource::Start() {
     }
   }
 
-  std::vector<std::unique_ptr<MySqlConnection>> readers;
+  std::vector<std::unique_ptr<MySqlConnection>>& readers = retired_;  // until they hold the snapshot
   const int wanted = std::max(1, options_.connections);
   for (int i = 0; i < wanted; ++i) {
     SL_RETURN_NOT_OK(Interrupted());
     SL_ASSIGN_OR_RETURN(std::unique_ptr<MySqlConnection> reader, MySqlConnection::Connect(params));
+    WatchOpening(reader.get());
     readers.push_back(std::move(reader));
   }
   SL_RETURN_NOT_OK(Interrupted());
   SL_RETURN_NOT_OK(TakeSnapshot(*locker, readers));
-  locker.reset();
   SL_RETURN_NOT_OK(PlanTables(std::move(selected), *readers[0]));
   std::lock_guard<std::mutex> lock(mutex_);
-  alive_ = static_cast<int>(readers.size());
-  for (auto& reader : readers) idle_.push_back(std::move(reader));
+  alive_ = snapshot_.connections;
+  for (int i = 0; i < snapshot_.connections; ++i) idle_.push_back(std::move(readers[static_cast<size_t>(i)]));
   return Status::OK();
 }
 
@@ -198,13 +242,13 @@ Status MySqlSource::TakeSnapshot(MySqlConnection& locker, std::vector<std::uniqu
     locked = locker.Execute("FLUSH TABLES WITH READ LOCK");
   }
   const Clock::time_point acquired = Clock::now();
+  if (locked.code() == StatusCode::kCancelled) return locked;
   SL_ASSIGN_OR_RETURN(MySqlRows now, locker.Query("SELECT CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)"));
   if (now.size() == 1) {
     std::from_chars(now.rows[0][0].data(), now.rows[0][0].data() + now.rows[0][0].size(), snapshot_time_ms_);
   }
   if (!locked.ok()) {
     // Without the lock, several transactions could see different commits: one reader only.
-    readers.resize(1);
     snapshot_.method = "single connection";
     std::string warning = "no global lock (";
     warning.append(locked.message());
@@ -219,6 +263,7 @@ Status MySqlSource::TakeSnapshot(MySqlConnection& locker, std::vector<std::uniqu
   snapshot_.method = is_mariadb_ ? "BACKUP STAGE BLOCK_COMMIT" : "FLUSH TABLES WITH READ LOCK";
   snapshot_.lock_wait_ms = MsSince(asked, acquired);
   Status started;
+  snapshot_.connections = static_cast<int>(readers.size());
   for (auto& reader : readers) {
     started = reader->Execute(start_sql);
     if (!started.ok()) break;
@@ -226,7 +271,6 @@ Status MySqlSource::TakeSnapshot(MySqlConnection& locker, std::vector<std::uniqu
   Status recorded = started.ok() ? RecordBinlogPosition(locker, *readers[0], true) : Status::OK();
   Status unlocked = locker.Execute(is_mariadb_ ? "BACKUP STAGE END" : "UNLOCK TABLES");
   snapshot_.lock_held_ms = MsSince(acquired, Clock::now());
-  snapshot_.connections = static_cast<int>(readers.size());
   SL_RETURN_NOT_OK(started);
   SL_RETURN_NOT_OK(recorded);
   return unlocked;

@@ -82,7 +82,11 @@ class MySqlSource final : public Source {
  private:
   explicit MySqlSource(MySqlSourceOptions options) : options_(std::move(options)) {}
   Status Start();
+  Status StartSteps();
   Status Interrupted() const;
+  // Open()'s connections, aborted (sockets shut) if the interrupt turns true meanwhile.
+  void WatchOpening(MySqlConnection* connection);
+  void AbortOpening();
   Status TakeSnapshot(MySqlConnection& locker, std::vector<std::unique_ptr<MySqlConnection>>& readers);
   Status RecordBinlogPosition(MySqlConnection& locker, MySqlConnection& reader, bool locked);
   Status PlanTables(std::vector<MySqlTableMeta> metas, MySqlConnection& reader);
@@ -95,6 +99,13 @@ class MySqlSource final : public Source {
   std::vector<SourceTable> tables_;
   std::vector<std::vector<MySqlColumnPlan>> plans_;
   std::vector<std::string> warnings_;
+
+  // Alive until Open() returns, so that AbortOpening never reaches a freed connection.
+  std::unique_ptr<MySqlConnection> locker_;
+  std::vector<std::unique_ptr<MySqlConnection>> retired_;  // readers before (and beyond) the snapshot
+  std::mutex opening_mutex_;
+  std::vector<MySqlConnection*> opening_;
+  bool opening_aborted_ = false;
 
   std::mutex mutex_;
   std::condition_variable idle_cv_;
