@@ -93,6 +93,24 @@ TEST_F(MySqlExportErrorsTest, WithoutReloadFallsBackToOneConnectionWithAWarning)
   EXPECT_TRUE(OracleAllOk(FirstPartPerTable("fallback")));
 }
 
+// User and password may come from an option file ([client] group), as for the mysql client.
+TEST_F(MySqlExportErrorsTest, CredentialsFromAnOptionFile) {
+  SL_REQUIRE_SHARED_MARIADB(server);
+  auto write_cnf = [&](const std::string& name, const std::string& password) {
+    const std::string path = dir_.Path(name);
+    EXPECT_EQ(RunCommand(StrCat("printf '[client]\\nuser=pw\\npassword=", password, "\\n' > ", ShellQuote(path)),
+                         nullptr),
+              0);
+    return StrCat("mysql://127.0.0.1:", std::to_string(server->port()), "/fb?option-file=", UriEncode(path));
+  };
+  // A wrong password in the file proves the file is read (root needs none here).
+  CliResult wrong = Run(StartArgs("from-bad-cnf", write_cnf("bad.cnf", "nope"), "--wait"));
+  EXPECT_TRUE(export_cli::OneLineError(wrong, 1, {"Access denied for user 'pw'", "~/.my.cnf"}));
+  nlohmann::json task = ExportOk("from-cnf", write_cnf("good.cnf", "secret-pw"), "--parallel 1");
+  EXPECT_EQ(task["Status"], "COMPLETE") << task.dump();
+  EXPECT_EQ(task["TablesTotal"], 1);
+}
+
 // `export cancel` stops a running MySQL export promptly (its readers' sockets are shut) and removes its files.
 TEST_F(MySqlExportErrorsTest, CancelStopsARunningExportAndRemovesItsFiles) {
   SL_REQUIRE_SHARED_MARIADB(server);
