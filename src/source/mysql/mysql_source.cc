@@ -253,8 +253,7 @@ Status MySqlSource::TakeSnapshot(MySqlConnection& locker, std::vector<std::uniqu
     std::string warning = "no global lock (";
     warning.append(locked.message());
     warning.append("): reading through one connection so that every table comes from one snapshot; grant ");
-    warning.append(is_mariadb_ ? "RELOAD" : "RELOAD (or BACKUP_ADMIN)");
-    warning.append(" to read in parallel");
+    warning.append("RELOAD to read in parallel");
     warnings_.push_back(std::move(warning));
     SL_RETURN_NOT_OK(readers[0]->Execute(start_sql));
     snapshot_.connections = 1;

@@ -7,7 +7,7 @@
 // CONSISTENT SNAPSHOT (REPEATABLE READ, READ ONLY) on every reader, records the
 // binary log file/position and GTID set, and releases the lock; how long it
 // was held is in snapshot_info(). All readers thus see the same commits.
-// Without the privilege for the lock (RELOAD / BACKUP_ADMIN, as on RDS) it
+// Without the privilege for the lock (RELOAD, which RDS users lack) it
 // falls back to one reader connection, which is consistent by itself, and says
 // so in warnings(). Tables of non-transactional engines (MyISAM, Aria, ...)
 // are read but are not covered by the snapshot; warnings() says so.
