@@ -22,7 +22,7 @@ APT_PACKAGES := build-essential cmake ninja-build pkg-config git \
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libfmt-dev \
   libsqlite3-dev libpq-dev libssl-dev libcurl4-openssl-dev \
   postgresql postgresql-contrib postgresql-client \
-  libmariadb-dev mariadb-server mariadb-client \
+  libmariadb-dev mariadb-server mariadb-client mydumper \
   zstd python3 clang libclang-rt-14-dev
 
 .PHONY: all setup build test demo bench fuzz debug sanitize clean
@@ -46,6 +46,8 @@ bench: setup build
 	@bash bench/run.sh
 	@BUILD_DIR=$(BUILD_DIR) bash bench/export_bench.sh
 	@BUILD_DIR=$(BUILD_DIR) bash bench/s3_bench.sh
+	@BUILD_DIR=$(BUILD_DIR) bash bench/ingest_bench.sh
+	@BUILD_DIR=$(BUILD_DIR) bash bench/mysql_bench.sh
 
 debug:
 	@$(MAKE) build BUILD_TYPE=Debug BUILD_DIR=build-debug

@@ -33,19 +33,8 @@ Status StreamCopy(FileSystem& from_fs, const std::string& from, FileSystem& to_f
                   std::vector<uint8_t>& buffer, int64_t* bytes) {
   SL_ASSIGN_OR_RETURN(auto in, from_fs.OpenRead(from));
   SL_ASSIGN_OR_RETURN(auto out, to_fs.OpenWrite(to));
-  const int64_t size = in->Size();
-  for (int64_t offset = 0; offset < size;) {
-    size_t n = static_cast<size_t>(std::min<int64_t>(size - offset, static_cast<int64_t>(buffer.size())));
-    Status st = in->ReadAt(offset, n, buffer.data());
-    if (st.ok()) st = out->Write(ByteView(buffer.data(), n));
-    if (!st.ok()) {
-      out->Abort();
-      return st;
-    }
-    offset += static_cast<int64_t>(n);
-  }
-  SL_RETURN_NOT_OK(out->Close());
-  *bytes += size;
+  SL_RETURN_NOT_OK(CopyBytes(*in, *out, buffer));
+  *bytes += in->Size();
   return Status::OK();
 }
 

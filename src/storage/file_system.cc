@@ -2,6 +2,7 @@
 // of store for a path.
 #include "storage/file_system.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include "storage/local_file_system.h"
@@ -34,6 +35,22 @@ Result<std::shared_ptr<FileSystem>> FileSystemForPath(const std::string& path) {
                                   "...': use a local path, file:// or s3://");
   }
   return std::shared_ptr<FileSystem>(std::make_shared<LocalFileSystem>());
+}
+
+Status CopyBytes(const RandomAccessFile& in, OutputStream& out, std::vector<uint8_t>& buffer) {
+  if (buffer.empty()) buffer.resize(size_t{1} << 20);
+  const int64_t size = in.Size();
+  for (int64_t offset = 0; offset < size;) {
+    size_t n = static_cast<size_t>(std::min<int64_t>(size - offset, static_cast<int64_t>(buffer.size())));
+    Status st = in.ReadAt(offset, n, buffer.data());
+    if (st.ok()) st = out.Write(ByteView(buffer.data(), n));
+    if (!st.ok()) {
+      out.Abort();
+      return st;
+    }
+    offset += static_cast<int64_t>(n);
+  }
+  return out.Close();
 }
 
 Result<std::string> ReadWholeFile(FileSystem& fs, const std::string& path) {

@@ -71,6 +71,10 @@ class FileSystem {
 // The file system for a path: plain paths and file:// URIs are local.
 Result<std::shared_ptr<FileSystem>> FileSystemForPath(const std::string& path);
 
+// Streams all of `in` into `out` through `buffer` and closes `out`; on failure
+// `out` is aborted. The buffer's size sets the read size.
+Status CopyBytes(const RandomAccessFile& in, OutputStream& out, std::vector<uint8_t>& buffer);
+
 // Reads a whole (small) file.
 Result<std::string> ReadWholeFile(FileSystem& fs, const std::string& path);
 

@@ -273,17 +273,7 @@ Status LocalFileSystem::Copy(const std::string& from_uri, const std::string& to_
     SL_ASSIGN_OR_RETURN(auto in, OpenRead(from));
     SL_ASSIGN_OR_RETURN(auto out, OpenWrite(to));
     std::vector<uint8_t> buffer(size_t{1} << 20);
-    for (int64_t offset = 0, size = in->Size(); offset < size;) {
-      size_t n = static_cast<size_t>(std::min<int64_t>(size - offset, static_cast<int64_t>(buffer.size())));
-      Status st = in->ReadAt(offset, n, buffer.data());
-      if (st.ok()) st = out->Write(ByteView(buffer.data(), n));
-      if (!st.ok()) {
-        out->Abort();
-        return st;
-      }
-      offset += static_cast<int64_t>(n);
-    }
-    return out->Close();
+    return CopyBytes(*in, *out, buffer);
   }
   if (::rename(temp.c_str(), to.c_str()) != 0) {
     int err = errno;

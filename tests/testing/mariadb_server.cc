@@ -34,23 +34,6 @@ bool OnPath(const std::string& program) {
   return RunCommand(StrCat("command -v ", program, " >/dev/null 2>&1"), nullptr) == 0;
 }
 
-Result<int> PickFreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return Status::IOError(StrCat("socket: ", std::strerror(errno)));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    std::string err = std::strerror(errno);
-    close(fd);
-    return Status::IOError(StrCat("cannot find a free TCP port: ", err));
-  }
-  close(fd);
-  return static_cast<int>(ntohs(addr.sin_port));
-}
-
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream ss;

@@ -77,26 +77,6 @@ Result<std::string> FindBinDir() {
   return Status::NotFound(StrCat(kNotInstalled, "; run `make setup` (apt-get install postgresql)"));
 }
 
-// A port nobody listens on right now. Another process may take it before the
-// server binds it; PgServer retries on another port when that happens.
-Result<int> PickFreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return Status::IOError(StrCat("socket: ", std::strerror(errno)));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    std::string err = std::strerror(errno);
-    close(fd);
-    return Status::IOError(StrCat("cannot find a free TCP port: ", err));
-  }
-  close(fd);
-  return static_cast<int>(ntohs(addr.sin_port));
-}
-
 // "name=value" -> "name = 'value'" for postgresql.conf; a value already in
 // single quotes is kept as it is.
 Result<std::string> ConfLine(const std::string& setting) {

@@ -18,22 +18,6 @@ namespace snaplake::testing {
 
 namespace {
 
-Result<int> FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return Status::IOError(StrCat("socket: ", std::strerror(errno)));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(fd);
-    return Status::IOError("cannot find a free TCP port");
-  }
-  close(fd);
-  return static_cast<int>(ntohs(addr.sin_port));
-}
-
 bool Accepting(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -66,7 +50,7 @@ Result<std::unique_ptr<S3TestServer>> S3TestServer::Launch(const std::string& co
   server->dir_ = dir_template;
   server->log_path_ = server->dir_ + "/" + name + ".log";
   for (int attempt = 0; attempt < 5; ++attempt) {
-    SL_ASSIGN_OR_RETURN(server->port_, FreePort());
+    SL_ASSIGN_OR_RETURN(server->port_, PickFreePort());
     // setsid: its own process group, so one kill stops python and its threads.
     std::string cmd = StrCat("setsid ", command_prefix, " --port ", std::to_string(server->port_), " >",
                              ShellQuote(server->log_path_), " 2>&1 </dev/null & echo $!");

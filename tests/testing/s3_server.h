@@ -28,8 +28,8 @@ struct S3ServerOptions {
   // moto checks signatures and IAM after this many unauthenticated calls (-1: never).
   int auth_after_actions = -1;
   // Serve https with this certificate and key (PEM) instead of http.
-  std::string tls_cert;
-  std::string tls_key;
+  std::string tls_cert{};
+  std::string tls_key{};
 };
 
 class S3TestServer {

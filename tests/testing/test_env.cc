@@ -1,5 +1,8 @@
 #include "testing/test_env.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -104,7 +107,11 @@ int RunCommand(const std::string& command, std::string* stdout_text, bool merge_
   } else {
     full = command;
   }
-  std::fflush(nullptr);  // the child must not repeat our buffered output
+  // The child must not repeat our buffered output. Only our own streams:
+  // fflush(NULL) would also wait on another thread's popen stream, locked
+  // while that thread reads, and so serialise (or hang) concurrent commands.
+  std::fflush(stdout);
+  std::fflush(stderr);
   FILE* pipe = popen(full.c_str(), "r");
   if (pipe == nullptr) return -1;
   if (stdout_text != nullptr) stdout_text->clear();
@@ -152,5 +159,24 @@ Status WriteStringToFile(const std::string& path, std::string_view contents) {
   if (!out) return Status::IOError(StrCat("cannot write ", path));
   return Status::OK();
 }
+
+Result<int> PickFreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return Status::IOError(StrCat("socket: ", std::strerror(errno)));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    std::string err = std::strerror(errno);
+    close(fd);
+    return Status::IOError(StrCat("cannot find a free TCP port: ", err));
+  }
+  close(fd);
+  return static_cast<int>(ntohs(addr.sin_port));
+}
+
 
 }  // namespace snaplake

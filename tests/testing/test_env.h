@@ -67,6 +67,10 @@ std::string StrCat(const Parts&... parts) {
   return s;
 }
 
+// A TCP port on 127.0.0.1 that nobody listens on right now. Another process
+// may take it before a server binds it: servers started on it retry.
+Result<int> PickFreePort();
+
 // Whole-file helpers for test fixtures.
 Result<std::string> ReadFileToString(const std::string& path);
 Status WriteStringToFile(const std::string& path, std::string_view contents);
