@@ -171,6 +171,31 @@ TEST_F(ExportS3Test, ExportLandsInTheBucketWholeAndTheSameRowsAsALocalExport) {
   EXPECT_EQ(*uploads, "None\n");
 }
 
+// The whole nightly path on S3: PostgreSQL -> export on s3:// -> Delta tables
+// in an s3:// warehouse (server-side copies) -> rows read back through the log.
+TEST_F(ExportS3Test, ExportThenIngestIntoDeltaOnS3ReadsBackEveryRow) {
+  ASSERT_EQ(StartToS3("nightly", "--parallel 2").exit_code, 0);
+  CliResult ingest = Run(StrCat("ingest --export ", S3Target(), "/nightly --catalog main --schema bronze ",
+                                "--warehouse s3://", bucket_, "/warehouse --tables events,empty"));
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  CliResult cat = Run("delta cat main.bronze.events");
+  ASSERT_EQ(cat.exit_code, 0) << cat.err;
+  EXPECT_EQ(static_cast<int64_t>(std::count(cat.out.begin(), cat.out.end(), '\n')), kEventRows);
+  EXPECT_THAT(cat.out, HasSubstr("\"kind\":\"kind 3\""));
+  CliResult described = Run("catalog describe main.bronze.events --output json");
+  ASSERT_EQ(described.exit_code, 0) << described.err;
+  json table = json::parse(described.out, nullptr, false);
+  EXPECT_EQ(table["rows"], kEventRows) << described.out;
+  EXPECT_THAT(table.dump(), HasSubstr(StrCat("s3://", bucket_, "/warehouse/main/bronze/events")));
+  CliResult empty = Run("delta cat main.bronze.empty");
+  ASSERT_EQ(empty.exit_code, 0) << empty.err;
+  EXPECT_EQ(empty.out, "");
+  Result<std::string> log = moto_->Aws(StrCat("s3 ls --recursive s3://", bucket_, "/warehouse/main/bronze/events/"));
+  ASSERT_TRUE(log.ok());
+  EXPECT_THAT(*log, HasSubstr("_delta_log/00000000000000000000.json"));
+  EXPECT_THAT(*log, HasSubstr(".parquet"));
+}
+
 TEST_F(ExportS3Test, TenPercentFailedRequestsStillGiveTheSameRows) {
   SL_REQUIRE_ORACLE(oracle);
   ASSERT_EQ(StartToS3("clean").exit_code, 0);
