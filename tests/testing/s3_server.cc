@@ -29,10 +29,8 @@ bool Accepting(int port) {
   return ok;
 }
 
-std::string SourceDir() {
-  const char* dir = std::getenv("SNAPLAKE_SOURCE_DIR");
-  return dir != nullptr ? dir : ".";
-}
+// The source tree, where the proxy script lives (set by tests/CMakeLists.txt).
+std::string SourceDir() { return SNAPLAKE_SOURCE_DIR; }
 
 }  // namespace
 
