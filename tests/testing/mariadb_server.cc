@@ -80,8 +80,13 @@ Result<std::unique_ptr<MariaDbServer>> MariaDbServer::Start() {
   server->log_path_ = server->root_dir_ + "/mariadbd.log";
   server->StartWatchdog();
   std::string out, err;
+  // Its own temporary directory: servers bootstrapping at once in a shared
+  // /tmp have failed on each other's temporary tables (ERROR 1051 in CI).
+  if (RunCommand(StrCat("mkdir -p ", ShellQuote(server->root_dir_ + "/tmp")), nullptr) != 0) {
+    return Status::IOError("cannot create " + server->root_dir_ + "/tmp");
+  }
   int rc = RunCommandCapture(StrCat("mariadb-install-db --no-defaults --user=root --datadir=",
-                                    ShellQuote(server->data_dir_),
+                                    ShellQuote(server->data_dir_), " --tmpdir=", ShellQuote(server->root_dir_ + "/tmp"),
                                     " --auth-root-authentication-method=normal --skip-test-db"),
                              &out, &err);
   if (rc != 0) {
@@ -100,7 +105,8 @@ Result<std::unique_ptr<MariaDbServer>> MariaDbServer::Start() {
 
 Status MariaDbServer::Launch() {
   std::string cmd = StrCat(
-      "setsid mariadbd --no-defaults --user=root --datadir=", ShellQuote(data_dir_), " --socket=",
+      "setsid mariadbd --no-defaults --user=root --datadir=", ShellQuote(data_dir_), " --tmpdir=",
+      ShellQuote(root_dir_ + "/tmp"), " --socket=",
       ShellQuote(socket_path_), " --port=", std::to_string(port_),
       " --bind-address=127.0.0.1 --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=0",
       " --innodb-log-file-size=64M --log-bin=", ShellQuote(root_dir_ + "/binlog"), " --server-id=1",
