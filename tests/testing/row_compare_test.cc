@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <string>
 #include <vector>
@@ -436,6 +438,29 @@ TEST(TestSupport, OracleAllOkNeedsEveryFile) {
   ASSERT_FALSE(r);
   EXPECT_NE(std::string(r.message()).find(bad), std::string::npos) << r.message();
   EXPECT_NE(std::string(r.message()).find(StrCat("ok ", good)), std::string::npos) << r.message();
+}
+
+// ctest runs tests in parallel and `oracle` rewrites its reader scripts in
+// $PARQUET_ORACLES_DIR on every call; a shared directory let one call run
+// another's half-copied script (exit 0, no output). private_oracle_dir.cc gives
+// each test process its own directory, inherited by every command it runs.
+TEST(TestSupport, OracleCallsUseADirectoryOfTheirOwn) {
+  SL_REQUIRE_TESTDATA(data);
+  SL_REQUIRE_ORACLE(oracle);
+  const char* dir = std::getenv("PARQUET_ORACLES_DIR");
+  ASSERT_NE(dir, nullptr) << "no private oracle directory: is the oracle installed (`oracle install`)?";
+  const std::string private_dir = dir;
+  EXPECT_NE(private_dir.find("snaplake-oracle-"), std::string::npos) << private_dir;
+  EXPECT_TRUE(std::filesystem::is_symlink(private_dir + "/node_modules")) << private_dir;
+
+  std::string child_sees;
+  ASSERT_EQ(RunCommand("printf %s \"$PARQUET_ORACLES_DIR\"", &child_sees), 0);
+  EXPECT_EQ(child_sees, private_dir);
+
+  auto rows = OracleDuckDbRows(data + "/parquet-testing/data/alltypes_plain.parquet", 2);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ((*rows)["rows"].size(), 2u);
+  EXPECT_TRUE(std::filesystem::exists(private_dir + "/duck_dump.mjs")) << "the oracle ran its copy elsewhere";
 }
 
 }  // namespace
