@@ -22,6 +22,10 @@ if [[ -x $oracle ]]; then
 else
   echo "setup: WARNING: Parquet oracles not found at $oracle; tests that need them will be skipped" >&2
 fi
+# PostgreSQL 13 (the oldest supported major) for the pg13.* tests: Debian 12
+# ships 15 only, so it comes from Debian 11's archive into a private directory.
+bash "$(dirname "${BASH_SOURCE[0]}")/fetch_postgresql.sh" 13 ||
+  echo "setup: WARNING: PostgreSQL 13 could not be fetched; the pg13.* tests will be skipped" >&2
 # S3 tests: moto and the AWS CLI come with the image's Python (PyPI is not
 # reachable here); s3rver (the store that ignores conditional writes) from npm.
 python3 -c 'import moto.server' 2>/dev/null ||

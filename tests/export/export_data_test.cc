@@ -182,7 +182,13 @@ CREATE TABLE numeric_too_wide (id int PRIMARY KEY, amount numeric);
 INSERT INTO numeric_too_wide VALUES (1, 1e40), (2, 0.5), (3, NULL), (4, -12345678901234567890123456789012345678.9);
 -- Unconstrained numeric holding NaN and infinities.
 CREATE TABLE numeric_special (id int PRIMARY KEY, amount numeric);
-INSERT INTO numeric_special VALUES (1, 'NaN'), (2, 1.25), (3, 'Infinity'), (4, '-Infinity'), (5, NULL);
+INSERT INTO numeric_special VALUES (1, 'NaN'), (2, 1.25), (5, NULL);
+-- numeric infinities arrived in PostgreSQL 14 (the tests also run on 13).
+DO $$ BEGIN
+  IF current_setting('server_version_num')::int >= 140000 THEN
+    INSERT INTO numeric_special VALUES (3, 'Infinity'), (4, '-Infinity');
+  END IF;
+END $$;
 )sql";
 
 const Strings kTypesTables = {"public.all_types",    "public.arrays",          "public.dates",
@@ -859,6 +865,12 @@ struct BigTableFacts {
   std::string count, sum_id, sum_v, md5_ids;
 };
 
+// PostgreSQL 13 has no TID range scans, so snaplake reads each table there as
+// one stream (PgSource::PlanChunks); the chunking tests then expect one part.
+bool SplitsTables(const testing::PgServer& pg) {
+  return std::stol(PgValue(pg, "postgres", "SHOW server_version_num").ValueOr("0")) >= 140000;
+}
+
 TEST(ExportData, ChunkedTableHasEveryRowOnce) {
   SL_REQUIRE_SHARED_PG(pg);
   SL_REQUIRE_ORACLE(oracle);
@@ -884,8 +896,11 @@ TEST(ExportData, ChunkedTableHasEveryRowOnce) {
   ASSERT_TRUE(pg_facts.ok()) << pg_facts.status().ToString();
   Result<std::string> blocks = PgValue(*pg, "chunks", "SELECT pg_relation_size('big') / 8192");
   ASSERT_TRUE(blocks.ok());
-  const int expected_parts = static_cast<int>((std::stol(*blocks) + 127) / 128);  // 1 MiB = 128 blocks
-  ASSERT_GE(expected_parts, 5) << "the table should span several 1 MiB chunks";
+  const bool splits = SplitsTables(*pg);
+  const int expected_parts = splits ? static_cast<int>((std::stol(*blocks) + 127) / 128) : 1;  // 1 MiB = 128 blocks
+  if (splits) {
+    ASSERT_GE(expected_parts, 5) << "the table should span several 1 MiB chunks";
+  }
 
   TempDir tmp;
   Strings all_files;
@@ -934,8 +949,10 @@ TEST(ExportData, ChunkedTableHasEveryRowOnce) {
   Result<std::string> parted_blocks = PgValue(
       *pg, "chunks", "SELECT max(pg_relation_size(relid)) / 8192 FROM pg_partition_tree('parted') WHERE isleaf");
   ASSERT_TRUE(parted_blocks.ok());
-  const int parted_parts = static_cast<int>((std::stol(*parted_blocks) + 127) / 128);
-  ASSERT_GE(parted_parts, 3);
+  const int parted_parts = splits ? static_cast<int>((std::stol(*parted_blocks) + 127) / 128) : 1;
+  if (splits) {
+    ASSERT_GE(parted_parts, 3);
+  }
   const ExportRun run = RunExport(tmp.Path("home"), "parted", pg->Uri("chunks"), tmp.Path("out"),
                                   "--chunk-size 1MiB --only chunks.public.parted --parallel 3");
   ASSERT_TRUE(Completed(run));
@@ -1075,7 +1092,8 @@ TEST(ExportData, SnapshotIsConsistentUnderConcurrentTransfers) {
   const std::string c = ReadParquet(TableFiles(db_dir + "/public.acc_c"));
   const std::string log = ReadParquet(TableFiles(db_dir + "/public.transfers"));
   for (const char* t : {"acc_a", "acc_b", "acc_c"}) {
-    EXPECT_GE(TableFiles(StrCat(db_dir, "/public.", t)).size(), 3u) << t << " should have been read in chunks";
+    EXPECT_GE(TableFiles(StrCat(db_dir, "/public.", t)).size(), SplitsTables(*pg) ? 3u : 1u)
+        << t << " should have been read in chunks";
   }
   // Replay the exported transfer log over the starting balances: a consistent
   // snapshot holds exactly the balances that its own log explains.
@@ -1148,7 +1166,8 @@ TEST(ExportData, HotStandbyExportsWhatThePrimaryHas) {
   EXPECT_TRUE(Mentions(run.Warning(), {"public.scratch", "unlogged"}));
 
   const Strings events = TableFiles(db_dir + "/public.events");
-  EXPECT_GE(events.size(), 2u) << "events should have been read in chunks (imported snapshots on the standby)";
+  EXPECT_GE(events.size(), SplitsTables(**replica) ? 2u : 1u)
+      << "events should have been read in chunks (imported snapshots on the standby)";
   Result<std::string> want = PgValue(**primary, "hs",
                                      "SELECT concat_ws('|', count(*), sum(id), md5(string_agg(concat_ws(',', id, v, "
                                      "happened::text, amount::text), E'\\n' ORDER BY id))) FROM events");

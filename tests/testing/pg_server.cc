@@ -60,19 +60,44 @@ std::string HighestDebianBinDir() {
   return best;
 }
 
-Result<std::string> FindBinDir() {
+// Where scripts/fetch_postgresql.sh unpacks older majors (same default).
+std::string FetchedRoots() {
+  if (const char* env = std::getenv("SNAPLAKE_PG_ROOTS"); env != nullptr && env[0] != '\0') return env;
+  if (RunningAsRoot()) return "/var/cache/snaplake/postgresql";
+  const char* home = std::getenv("HOME");
+  return StrCat(home != nullptr ? home : "", "/.cache/snaplake/postgresql");
+}
+
+struct PgInstall {
+  std::string bin_dir;
+  std::string lib_dir;  // extra LD_LIBRARY_PATH for a fetched major, else ""
+};
+
+Result<PgInstall> FindInstall() {
   if (const char* env = std::getenv("SNAPLAKE_PG_BIN"); env != nullptr && env[0] != '\0') {
     if (!HasInitdb(env)) {
       return Status::NotFound(StrCat("SNAPLAKE_PG_BIN=", env, " has no initdb (unset it to search the usual places)"));
     }
-    return std::string(env);
+    const char* lib = std::getenv("SNAPLAKE_PG_LIB");
+    return PgInstall{env, lib != nullptr ? lib : ""};
+  }
+  // A given major (the PostgreSQL 13 variants of the export tests): Debian's
+  // own package if installed, else the copy scripts/fetch_postgresql.sh made.
+  if (const char* major = std::getenv("SNAPLAKE_PG_MAJOR"); major != nullptr && major[0] != '\0') {
+    const std::string system_bin = StrCat("/usr/lib/postgresql/", major, "/bin");
+    if (HasInitdb(system_bin)) return PgInstall{system_bin, ""};
+    const std::string root = StrCat(FetchedRoots(), "/", major);
+    const std::string fetched_bin = StrCat(root, "/usr/lib/postgresql/", major, "/bin");
+    if (HasInitdb(fetched_bin)) return PgInstall{fetched_bin, root + "/usr/lib/x86_64-linux-gnu"};
+    return Status::NotFound(StrCat(kNotInstalled, " for PostgreSQL ", major, " (looked in ", system_bin, " and ",
+                                   fetched_bin, "); run `make setup` or `scripts/fetch_postgresql.sh ", major, "`"));
   }
   std::string dir = HighestDebianBinDir();
-  if (!dir.empty()) return dir;
+  if (!dir.empty()) return PgInstall{dir, ""};
   std::string out;
   if (RunCommand("pg_config --bindir 2>/dev/null", &out) == 0) {
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
-    if (!out.empty() && HasInitdb(out)) return out;
+    if (!out.empty() && HasInitdb(out)) return PgInstall{out, ""};
   }
   return Status::NotFound(StrCat(kNotInstalled, "; run `make setup` (apt-get install postgresql)"));
 }
@@ -122,13 +147,6 @@ const std::vector<std::string>& DefaultSettings() {
   return kDefaults;
 }
 
-std::string AsServerUser(const std::string& command) {
-  if (!RunningAsRoot()) return command;
-  std::string full = "runuser -u postgres -- ";
-  full.append(command);
-  return full;
-}
-
 size_t FileSize(const std::string& path) {
   std::error_code ec;
   auto size = fs::file_size(path, ec);
@@ -137,8 +155,24 @@ size_t FileSize(const std::string& path) {
 
 }  // namespace
 
+std::string PgServer::WithLibraries(const std::string& command) const {
+  if (lib_dir_.empty()) return command;
+  std::string env_path = lib_dir_;
+  if (const char* old = std::getenv("LD_LIBRARY_PATH"); old != nullptr && old[0] != '\0') {
+    env_path.append(":").append(old);
+  }
+  return StrCat("env LD_LIBRARY_PATH=", ShellQuote(env_path), " ", command);
+}
+
+std::string PgServer::AsServerUser(const std::string& command) const {
+  if (!RunningAsRoot()) return WithLibraries(command);
+  return StrCat("runuser -u postgres -- ", WithLibraries(command));
+}
+
 Status PgServer::Prepare() {
-  SL_ASSIGN_OR_RETURN(bin_dir_, FindBinDir());
+  SL_ASSIGN_OR_RETURN(PgInstall install, FindInstall());
+  bin_dir_ = install.bin_dir;
+  lib_dir_ = install.lib_dir;
   std::string tmpl = TempRoot();
   tmpl.append("/snaplake-pg-XXXXXX");
   std::vector<char> buf(tmpl.begin(), tmpl.end());
@@ -252,7 +286,7 @@ Result<std::unique_ptr<PgServer>> PgServer::Start(const PgServerOptions& options
   for (const std::string& s : options.settings) SL_RETURN_NOT_OK(ConfLine(s).status());
   std::unique_ptr<PgServer> server(new PgServer());
   SL_RETURN_NOT_OK(server->Prepare());
-  std::string cmd = AsServerUser(StrCat(ShellQuote(server->bin_dir_ + "/initdb"), " -D ",
+  std::string cmd = server->AsServerUser(StrCat(ShellQuote(server->bin_dir_ + "/initdb"), " -D ",
                                         ShellQuote(server->data_dir_),
                                         " -A trust --no-sync -E UTF8 --locale=C.UTF-8 -U postgres"));
   std::string out, err;
@@ -273,7 +307,7 @@ Result<std::unique_ptr<PgServer>> PgServer::StartReplica(const PgServerOptions& 
   std::unique_ptr<PgServer> replica(new PgServer());
   SL_RETURN_NOT_OK(replica->Prepare());
   // --checkpoint=fast: the default spread checkpoint would take minutes.
-  std::string cmd = AsServerUser(StrCat(ShellQuote(replica->bin_dir_ + "/pg_basebackup"), " -D ",
+  std::string cmd = replica->AsServerUser(StrCat(ShellQuote(replica->bin_dir_ + "/pg_basebackup"), " -D ",
                                         ShellQuote(replica->data_dir_), " -R -X stream --checkpoint=fast",
                                         " --no-sync -d ", ShellQuote(Uri())));
   std::string out, err;
@@ -325,7 +359,7 @@ Result<std::string> PgServer::Psql(const std::string& sql, const std::string& db
     std::remove(sql_path.c_str());
     return written;
   }
-  std::string cmd = StrCat(ShellQuote(bin_dir_ + "/psql"), " -X -q -At -v ON_ERROR_STOP=1 -d ",
+  std::string cmd = StrCat(WithLibraries(ShellQuote(bin_dir_ + "/psql")), " -X -q -At -v ON_ERROR_STOP=1 -d ",
                            ShellQuote(Uri(db)), " -f ", ShellQuote(sql_path));
   std::string out, err;
   int rc = RunCommandCapture(cmd, &out, &err);

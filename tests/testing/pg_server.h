@@ -8,8 +8,11 @@
 // SNAPLAKE_KEEP_TEMP is set. A watchdog process stops the server and removes
 // the directory if the test process dies without running the destructor.
 //
-// Binaries come from $SNAPLAKE_PG_BIN, else the highest
-// /usr/lib/postgresql/<version>/bin with initdb, else `pg_config --bindir`.
+// Binaries come from $SNAPLAKE_PG_BIN (plus $SNAPLAKE_PG_LIB for its shared
+// libraries), else with $SNAPLAKE_PG_MAJOR=N from /usr/lib/postgresql/N/bin or
+// the copy scripts/fetch_postgresql.sh N unpacked (the PostgreSQL 13 runs of
+// the export tests), else the highest /usr/lib/postgresql/<version>/bin with
+// initdb, else `pg_config --bindir`.
 // When running as root, server-side programs run as the `postgres` user
 // (initdb refuses root) through `runuser -u postgres --`.
 //
@@ -85,7 +88,13 @@ class PgServer {
   void StartWatchdog() const;
   std::string LogTail(size_t from_offset, int max_lines) const;
 
+  // `command` with the fetched major's libraries on LD_LIBRARY_PATH, if any.
+  std::string WithLibraries(const std::string& command) const;
+  // `command` as the server's user (runuser when we are root).
+  std::string AsServerUser(const std::string& command) const;
+
   std::string bin_dir_;
+  std::string lib_dir_;  // LD_LIBRARY_PATH addition for a fetched older major
   std::string root_dir_;  // also the Unix socket directory
   std::string data_dir_;
   std::string log_path_;
