@@ -64,11 +64,12 @@ std::string UriEncode(const std::string& text) {
 
 bool MariaDbNotInstalled(const std::string& why) { return why.find(kNotInstalled) != std::string::npos; }
 
-Result<std::unique_ptr<MariaDbServer>> MariaDbServer::Start() {
+Result<std::unique_ptr<MariaDbServer>> MariaDbServer::Start(const MariaDbServerOptions& options) {
   if (!OnPath("mariadbd") && !OnPath("/usr/sbin/mariadbd")) {
     return Status::NotFound(StrCat(kNotInstalled, "; run `make setup` (apt-get install mariadb-server mariadb-client)"));
   }
   std::unique_ptr<MariaDbServer> server(new MariaDbServer());
+  server->extra_args_ = options.args;
   std::string tmpl = TempRoot() + "/snaplake-mariadb-XXXXXX";
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
@@ -104,6 +105,8 @@ Result<std::unique_ptr<MariaDbServer>> MariaDbServer::Start() {
 }
 
 Status MariaDbServer::Launch() {
+  std::string extra;
+  for (const std::string& arg : extra_args_) extra.append(" ").append(ShellQuote(arg));
   std::string cmd = StrCat(
       "setsid mariadbd --no-defaults --user=root --datadir=", ShellQuote(data_dir_), " --tmpdir=",
       ShellQuote(root_dir_ + "/tmp"), " --socket=",
@@ -111,7 +114,7 @@ Status MariaDbServer::Launch() {
       " --bind-address=127.0.0.1 --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=0",
       " --innodb-log-file-size=64M --log-bin=", ShellQuote(root_dir_ + "/binlog"), " --server-id=1",
       " --max-connections=200 --character-set-server=utf8mb4 --collation-server=utf8mb4_general_ci",
-      " --pid-file=", ShellQuote(pid_path_), " --log-error=", ShellQuote(log_path_),
+      " --pid-file=", ShellQuote(pid_path_), " --log-error=", ShellQuote(log_path_), extra,
       " </dev/null >/dev/null 2>&1 &");
   if (RunCommand(cmd, nullptr) != 0) return Status::IOError("cannot launch mariadbd");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);

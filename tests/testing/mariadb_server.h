@@ -19,14 +19,20 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
 namespace snaplake::testing {
 
+struct MariaDbServerOptions {
+  // Extra mariadbd options ("--ssl-cert=/path"), after the harness's own.
+  std::vector<std::string> args;
+};
+
 class MariaDbServer {
  public:
-  static Result<std::unique_ptr<MariaDbServer>> Start();
+  static Result<std::unique_ptr<MariaDbServer>> Start(const MariaDbServerOptions& options = {});
   ~MariaDbServer();
   MariaDbServer(const MariaDbServer&) = delete;
   MariaDbServer& operator=(const MariaDbServer&) = delete;
@@ -49,6 +55,7 @@ class MariaDbServer {
   Status Launch();
   void StartWatchdog() const;
 
+  std::vector<std::string> extra_args_;
   std::string root_dir_;
   std::string data_dir_;
   std::string socket_path_;
