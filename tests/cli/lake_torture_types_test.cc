@@ -1,5 +1,4 @@
-// The export tests' "torture types" database (kTypesSql of
-// tests/export/export_data_test.cc, read from that file so there is one copy)
+// The export tests' "torture types" database (kTypesSql, tests/export/pg_types_sql.h)
 // exported in both type modes and ingested: every table Delta can hold reads
 // back through the Delta log exactly as the exported files read (which the
 // export tests compare with PostgreSQL value by value), DuckDB reading the
@@ -13,6 +12,7 @@
 #include <sstream>
 
 #include "export/export_test_support.h"
+#include "export/pg_types_sql.h"
 #include "testing/oracle.h"
 #include "testing/pg_server.h"
 #include "testing/test_env.h"
@@ -21,17 +21,6 @@ namespace snaplake {
 namespace {
 
 using Json = nlohmann::json;
-
-Result<std::string> TortureSql() {
-  SL_ASSIGN_OR_RETURN(std::string source, ReadFileToString(StrCat(SNAPLAKE_SOURCE_DIR, "/tests/export/export_data_test.cc")));
-  const std::string begin = "const char* kTypesSql = R\"sql(";
-  const size_t start = source.find(begin);
-  const size_t end = source.find(")sql\";", start);
-  if (start == std::string::npos || end == std::string::npos) {
-    return Status::NotFound("kTypesSql not found in tests/export/export_data_test.cc");
-  }
-  return source.substr(start + begin.size(), end - start - begin.size());
-}
 
 std::vector<std::string> SortedLines(const std::string& text) {
   std::vector<std::string> lines;
@@ -46,12 +35,10 @@ class LakeTortureTypes : public ::testing::TestWithParam<const char*> {};
 TEST_P(LakeTortureTypes, EveryTableReadsBackOrIsRefusedNamingTheColumn) {
   const std::string mode = GetParam();
   SL_REQUIRE_SHARED_PG(pg);
-  auto sql = TortureSql();
-  ASSERT_TRUE(sql.ok()) << sql.status().message();
   TempDir tmp;
   const std::string db = StrCat("lake_types_", mode, "_", std::to_string(getpid()));
   ASSERT_TRUE(pg->Psql(StrCat("CREATE DATABASE ", db, ";")).ok());
-  auto setup = pg->Psql(*sql, db);
+  auto setup = pg->Psql(export_test::kTypesSql, db);
   ASSERT_TRUE(setup.ok()) << setup.status().message();
   const std::string home = tmp.Path("home");
   auto run = export_test::RunExport(home, "t", pg->Uri(db), tmp.Path("out"), StrCat("--types ", mode));
