@@ -189,6 +189,7 @@ HttpResponse HttpClient::Send(const HttpRequest& request) {
     response.status = 0;
     response.transport_error = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
     response.transport_retryable = RetryableTransportError(code);
+    response.connect_failed = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST;
     if (transfer.sink_overflow) {
       response.transport_error = "the server sent more bytes than the requested range";
       response.transport_retryable = false;

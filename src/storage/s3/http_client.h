@@ -37,6 +37,7 @@ struct HttpResponse {
   long status = 0;            // 0 when the exchange failed below HTTP
   std::string transport_error;  // curl's description when status == 0
   bool transport_retryable = false;
+  bool connect_failed = false;  // no connection at all (refused, unresolvable host)
   HeaderList headers;         // names lower-cased
   std::string body;           // unless a sink was given
   size_t sink_bytes = 0;      // bytes written to the sink

@@ -232,10 +232,10 @@ S3Client::Outcome S3Client::Execute(const Call& call) {
     }
     if (outcome.ok()) return outcome;
     bool retryable = r.status == 0 ? r.transport_retryable : RetryableStatus(r.status, outcome.code);
-    // A refused connection is rarely transient: give up after three tries so a
-    // wrong endpoint fails in seconds, not minutes.
+    // A refused connection or unknown host is rarely transient: give up after
+    // three tries so a wrong endpoint fails in seconds, not minutes.
     int max_attempts = options_.max_attempts;
-    if (r.status == 0 && r.transport_error.find("onnect") != std::string::npos) max_attempts = std::min(max_attempts, 3);
+    if (r.status == 0 && r.connect_failed) max_attempts = std::min(max_attempts, 3);
     if (!retryable || !call.idempotent || attempt >= max_attempts) return outcome;
     double cap_ms = std::min(10'000.0, 100.0 * static_cast<double>(int64_t{1} << std::min(attempt, 16)));
     auto delay = std::chrono::milliseconds(static_cast<int64_t>(std::uniform_real_distribution<double>(0, cap_ms)(rng)));
