@@ -7,7 +7,7 @@
 
 #include "format/column_batch.h"
 #include "format/parquet/reader/schema_converter.h"
-#include "format/parquet/reader/value_converter.h"
+#include "format/parquet/reader/statistics_value.h"
 #include "format/value_json.h"
 
 namespace snaplake::delta {
@@ -40,16 +40,7 @@ bool StatsSupported(const Type& t) {
 // Decodes one PLAIN statistics value into a Bound; nullopt if unusable.
 std::optional<Bound> Decode(const parquet::LeafInfo& leaf, const std::string& bytes) {
   Column column(leaf.type);
-  const auto* p = reinterpret_cast<const uint8_t*>(bytes.data());
-  Status st;
-  if (leaf.physical == parquet::PhysicalType::kByteArray) {
-    st = parquet::AppendBinaryValue(p, bytes.size(), leaf, &column);
-  } else {
-    const int width = parquet::PhysicalWidth(leaf);
-    if (width <= 0 || bytes.size() != static_cast<size_t>(width)) return std::nullopt;
-    st = parquet::AppendFixedValues(p, 1, leaf, &column);
-  }
-  if (!st.ok()) return std::nullopt;
+  if (!parquet::DecodeStatisticValue(leaf, bytes, &column).ok()) return std::nullopt;
   Bound b;
   const Type& t = leaf.type;
   const ByteBuffer& v = column.values();
