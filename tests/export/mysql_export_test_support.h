@@ -32,7 +32,7 @@ enum class Kind {
   kExact,     // CAST AS CHAR / VARCHAR: integers, decimals
   kNumeric,   // MariaDB's value as a number (BIT, YEAR 0000 -> 0) vs CAST AS VARCHAR
   kBool,      // TINYINT(1) 0/1 vs BOOLEAN
-  kFloat,     // compared as doubles (FLOAT read exactly via +0e0)
+  kFloat,     // compared as doubles (MariaDB prints FLOAT exactly via +0e0)
   kDate,      // ISO date; zero/invalid -> NULL
   kDateTime,  // ISO date-time with 6 fraction digits; zero/invalid -> NULL
   kTime,      // hh:mm:ss[.f], trailing fraction zeros ignored

@@ -277,10 +277,10 @@ Result<std::unique_ptr<MySqlConnection>> MySqlConnection::Connect(const MySqlCon
 
 MySqlConnection::~MySqlConnection() {
   if (mysql_ == nullptr) return;
-  if (stream_ != nullptr) {
-    // An unfinished stream would be drained row by row: cut the connection instead.
-    Abort();
-    mysql_free_result(stream_);
+  if (statement_ != nullptr) {
+    // Closing a statement with rows left would drain them: cut the connection first.
+    if (!statement_done_) Abort();
+    mysql_stmt_close(statement_);
   }
   mysql_close(mysql_);
 }
@@ -352,34 +352,74 @@ Result<MySqlRows> MySqlConnection::Query(std::string_view sql) {
   return out;
 }
 
-Status MySqlConnection::Stream(std::string_view sql) {
-  if (stream_ != nullptr) return Status::Internal("MySqlConnection::Stream while another stream is open");
-  if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return Error("SELECT");
-  stream_ = mysql_use_result(mysql_);
-  if (stream_ == nullptr) return Error("SELECT");
-  stream_fields_ = mysql_num_fields(stream_);
-  return Status::OK();
-}
-
-Result<bool> MySqlConnection::FetchRow(char*** fields, unsigned long** lengths) {
-  if (stream_ == nullptr) return false;
-  MYSQL_ROW row = mysql_fetch_row(stream_);
-  if (row == nullptr) {
-    if (mysql_errno(mysql_) != 0) return Error("reading rows");
-    return false;
-  }
-  *fields = row;
-  *lengths = mysql_fetch_lengths(stream_);
-  int64_t bytes = 4;
-  for (unsigned int i = 0; i < stream_fields_; ++i) bytes += static_cast<int64_t>((*lengths)[i]) + 1;
-  bytes_received_ += bytes;
-  return true;
-}
-
 void MySqlConnection::EndStream() {
-  if (stream_ == nullptr) return;
-  mysql_free_result(stream_);
-  stream_ = nullptr;
+  if (statement_ != nullptr) {
+    if (!statement_done_) Abort();
+    mysql_stmt_close(statement_);
+    statement_ = nullptr;
+  }
+}
+
+Status MySqlConnection::StatementError(std::string_view what) {
+  // libmariadb keeps a statement's own errors (prepare, execute) on the
+  // statement and network errors while fetching on the connection.
+  if (statement_ != nullptr && mysql_stmt_errno(statement_) != 0 && mysql_errno(mysql_) == 0) {
+    last_errno_ = mysql_stmt_errno(statement_);
+    if (aborted_.load()) return Status::Cancelled("the export was cancelled");
+    std::string msg(what);
+    msg.append(" failed on MySQL at ").append(params_.Describe()).append(": ");
+    msg.append(OneLine(mysql_stmt_error(statement_)));
+    return Status::IOError(msg);
+  }
+  if (mysql_errno(mysql_) == 0 && !aborted_.load()) {
+    return Status::IOError(std::string(what) + " failed on MySQL at " + params_.Describe() +
+                           ": the client library gave no reason; the connection may have dropped");
+  }
+  return Error(what);
+}
+
+Result<std::vector<MySqlResultField>> MySqlConnection::StreamPrepared(std::string_view sql, ValueCallback callback,
+                                                                       void* data) {
+  if (statement_ != nullptr) {
+    return Status::Internal("MySqlConnection::StreamPrepared while another stream is open");
+  }
+  statement_ = mysql_stmt_init(mysql_);
+  if (statement_ == nullptr) return Error("preparing the SELECT");
+  statement_done_ = false;
+  if (mysql_stmt_prepare(statement_, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
+    statement_done_ = true;  // nothing to drain
+    return StatementError("preparing the SELECT");
+  }
+  mysql_stmt_attr_set(statement_, STMT_ATTR_CB_USER_DATA, data);
+  mysql_stmt_attr_set(statement_, STMT_ATTR_CB_RESULT, reinterpret_cast<const void*>(callback));
+  if (mysql_stmt_execute(statement_) != 0) {
+    statement_done_ = true;
+    return StatementError("SELECT");
+  }
+  MYSQL_RES* metadata = mysql_stmt_result_metadata(statement_);
+  if (metadata == nullptr) return StatementError("SELECT");
+  std::vector<MySqlResultField> fields;
+  const unsigned int n = mysql_num_fields(metadata);
+  const MYSQL_FIELD* described = mysql_fetch_fields(metadata);
+  for (unsigned int i = 0; i < n; ++i) {
+    MySqlResultField field;
+    field.name = described[i].name;
+    field.type = static_cast<int>(described[i].type);
+    field.is_unsigned = (described[i].flags & UNSIGNED_FLAG) != 0;
+    field.decimals = described[i].decimals;
+    fields.push_back(std::move(field));
+  }
+  mysql_free_result(metadata);
+  return fields;
+}
+
+Result<bool> MySqlConnection::FetchPrepared() {
+  if (statement_ == nullptr || statement_done_) return false;
+  const int rc = mysql_stmt_fetch(statement_);
+  if (rc == 0 || rc == MYSQL_DATA_TRUNCATED) return true;  // values went to the callback; nothing is bound
+  statement_done_ = true;
+  if (rc == MYSQL_NO_DATA) return false;
+  return StatementError("reading rows");
 }
 
 }  // namespace snaplake::mysql

@@ -30,7 +30,7 @@
 #include "common/status.h"
 
 struct st_mysql;
-struct st_mysql_res;
+struct st_mysql_stmt;
 
 namespace snaplake::mysql {
 
@@ -70,6 +70,15 @@ struct MySqlRows {
   size_t size() const { return rows.size(); }
 };
 
+// One result column as the server describes it (MYSQL_FIELD) in a prepared
+// statement's result.
+struct MySqlResultField {
+  std::string name;
+  int type = 0;                // enum_field_types
+  bool is_unsigned = false;
+  unsigned int decimals = 0;   // fraction digits of TIME/DATETIME/TIMESTAMP
+};
+
 class MySqlConnection {
  public:
   // Connects and applies the session settings. Errors are one line:
@@ -84,15 +93,20 @@ class MySqlConnection {
   // Runs a statement and reads all of its rows (for catalog-sized results only).
   Result<MySqlRows> Query(std::string_view sql);
 
-  // Streaming: Stream() starts a query read with mysql_use_result; then
-  // FetchRow() until it returns false; EndStream() frees the result. Rows are
-  // valid until the next FetchRow.
-  Status Stream(std::string_view sql);
-  // *fields/*lengths point into libmariadb's row buffer (NULL field = nullptr).
-  Result<bool> FetchRow(char*** fields, unsigned long** lengths);
+  // Streaming over the binary protocol (a server-side prepared statement, no cursor, rows read
+  // as they arrive): StreamPrepared() prepares and executes `sql` and returns
+  // its result columns; then FetchPrepared() until it returns false hands each
+  // row's values, in column order, to `callback(data, column, &value)` (see
+  // MySqlBinaryRowDecoder::Callback); EndStream() closes the statement (a
+  // statement with rows left is not drained: the connection is cut first).
+  using ValueCallback = void (*)(void* data, unsigned int column, unsigned char** value);
+  Result<std::vector<MySqlResultField>> StreamPrepared(std::string_view sql, ValueCallback callback, void* data);
+  Result<bool> FetchPrepared();
   void EndStream();
+
   // Bytes received so far on this connection (approximate: row payloads).
   int64_t bytes_received() const { return bytes_received_; }
+  void AddBytesReceived(int64_t bytes) { bytes_received_ += bytes; }
 
   // From any thread: makes the current and every later call fail quickly.
   void Abort();
@@ -108,11 +122,12 @@ class MySqlConnection {
  private:
   explicit MySqlConnection(MySqlConnectParams params) : params_(std::move(params)) {}
   Status Error(std::string_view what);
+  Status StatementError(std::string_view what);
 
   MySqlConnectParams params_;
   st_mysql* mysql_ = nullptr;
-  st_mysql_res* stream_ = nullptr;
-  unsigned int stream_fields_ = 0;
+  st_mysql_stmt* statement_ = nullptr;
+  bool statement_done_ = false;  // every row fetched (or none to fetch)
   int64_t bytes_received_ = 0;
   std::atomic<bool> aborted_{false};
   bool is_mariadb_ = false;

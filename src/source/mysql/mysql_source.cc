@@ -5,7 +5,7 @@
 #include <chrono>
 #include <thread>
 
-#include "source/mysql/mysql_row_decoder.h"
+#include "source/mysql/mysql_binary_row_decoder.h"
 
 namespace snaplake::mysql {
 
@@ -66,21 +66,24 @@ class MySqlChunkReader final : public ChunkReader {
     if (done_) return false;
     if (!started_) {
       started_ = true;
-      Status status = connection_->Stream(sql_);
-      if (!status.ok()) return Fail(status);
+      Result<std::vector<MySqlResultField>> fields =
+          connection_->StreamPrepared(sql_, &MySqlBinaryRowDecoder::Callback, &decoder_);
+      if (!fields.ok()) return Fail(fields.status());
+      Status bound = decoder_.Bind(*fields);
+      if (!bound.ok()) return Fail(bound);
     }
     const int64_t bytes_before = connection_->bytes_received();
     while (batch->num_rows() < max_rows && connection_->bytes_received() - bytes_before < max_bytes) {
-      char** fields = nullptr;
-      unsigned long* lengths = nullptr;
-      Result<bool> row = connection_->FetchRow(&fields, &lengths);
+      decoder_.StartRow(batch);
+      Result<bool> row = connection_->FetchPrepared();
       if (!row.ok()) return Fail(row.status());
       if (!*row) {
         done_ = true;
         break;
       }
-      Status status = decoder_.AppendRow(fields, lengths, batch);
+      Status status = decoder_.FinishRow();
       if (!status.ok()) return Fail(status);
+      connection_->AddBytesReceived(decoder_.row_bytes());
     }
     return batch->num_rows() > 0 || !done_;
   }
@@ -97,7 +100,7 @@ class MySqlChunkReader final : public ChunkReader {
   MySqlSource* source_;
   int table_index_;
   std::unique_ptr<MySqlConnection> connection_;
-  MySqlRowDecoder decoder_;
+  MySqlBinaryRowDecoder decoder_;
   std::string sql_;
   int64_t bytes_start_ = 0;
   bool started_ = false;

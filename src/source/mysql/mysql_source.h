@@ -1,5 +1,5 @@
 // MySqlSource: a consistent snapshot of a MySQL 8 / MariaDB 10.5+ server (one
-// database or all user databases), read in parallel over the text protocol.
+// database or all user databases), read in parallel over the binary protocol.
 //
 // Open() reads the catalog, connects `connections` readers, then takes the
 // shortest global lock it can (MariaDB: BACKUP STAGE START + BLOCK_COMMIT;
@@ -13,9 +13,12 @@
 // are read but are not covered by the snapshot; warnings() says so.
 //
 // Tables with an integer primary key (or unique NOT NULL key) are split into
-// ranges of its first column; others are one chunk. A chunk streams
+// ranges of its first column; others are one chunk. A chunk runs
 //   SELECT <columns> FROM `db`.`table` [WHERE key range]
-// with mysql_use_result, decoded row by row into the batch.
+// as a server-side prepared statement (no cursor: rows stream as they are
+// fetched), each row decoded from libmariadb's network buffer into the batch
+// (mysql_binary_row_decoder.h). The binary protocol spares the server
+// printing numbers and dates as text.
 #pragma once
 
 #include <atomic>

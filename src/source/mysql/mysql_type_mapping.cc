@@ -124,8 +124,6 @@ Result<MySqlColumnPlan> PlanMySqlColumn(const MySqlColumnMeta& meta, const MySql
                ") exported as STRING: Parquet decimals hold at most 38 digits");
     }
   } else if (t == "float") {
-    // The text protocol prints FLOAT with 6 digits; +0e0 prints the exact value as a double.
-    plan.select_expr = quoted + "+0e0";
     c = native ? Choice{Type::Float(), MySqlDecodeKind::kFloat} : Choice{Type::Double(), MySqlDecodeKind::kDouble};
   } else if (t == "double" || t == "real" || t == "double precision") {
     c = {Type::Double(), MySqlDecodeKind::kDouble};

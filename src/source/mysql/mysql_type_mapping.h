@@ -1,6 +1,7 @@
 // MySQL/MariaDB column -> exported (Parquet) column: the type it becomes, the
-// SELECT expression that reads it over the text protocol, and how to decode
-// that text (docs/mysql-types.md has both mappings as tables).
+// SELECT expression that reads it, and how to decode its value (read over the
+// binary protocol: mysql_binary_row_decoder.h; docs/mysql-types.md has both
+// mappings as tables).
 //
 //   kNative  typed: TINYINT(1) -> BOOLEAN (unless tinyint1_as_int), signed
 //            integers -> INT8..INT64, UNSIGNED -> the next wider signed type
@@ -43,24 +44,24 @@ struct MySqlColumnMeta {
 };
 
 enum class MySqlDecodeKind : uint8_t {
-  kBool,       // "0"/"1" (TINYINT(1)); any other value fails with advice
-  kInt32,      // decimal text -> int32 slot (INT8/INT16/INT32 types)
+  kBool,       // 0/1 (TINYINT(1)); any other value fails with advice
+  kInt32,      // integer -> int32 slot (INT8/INT16/INT32 types)
   kInt64,
-  kDecimal,    // decimal text -> unscaled integer at the column's scale
-  kFloat,      // double text (read as `c`+0e0, exact) -> float
+  kDecimal,    // DECIMAL digits or BIGINT UNSIGNED -> unscaled integer at the column's scale
+  kFloat,      // FLOAT -> float
   kDouble,
   kBitInt64,   // big-endian bytes -> int64
-  kDate,       // YYYY-MM-DD -> days since epoch; zero/invalid -> NULL (counted)
-  kDateTime,   // YYYY-MM-DD hh:mm:ss[.f] -> micros since epoch; zero/invalid -> NULL (counted)
-  kTime,       // hh:mm:ss[.f] in 0..24h -> micros since midnight
-  kText,       // bytes as they are (UTF-8 text)
+  kDate,       // date -> days since epoch; zero/invalid -> NULL (counted)
+  kDateTime,   // date and time -> micros since epoch; zero/invalid -> NULL (counted)
+  kTime,       // TIME in 0..24h -> micros since midnight
+  kText,       // bytes as they are (UTF-8 text); dates and times as the server prints them
   kBinary,     // bytes as they are
 };
 const char* MySqlDecodeKindName(MySqlDecodeKind kind);
 
 struct MySqlColumnPlan {
   SourceColumn column;
-  std::string select_expr;  // e.g. "`c`", "`c`+0e0", "ST_AsBinary(`c`)"
+  std::string select_expr;  // e.g. "`c`", "ST_AsBinary(`c`)"
   MySqlDecodeKind kind = MySqlDecodeKind::kText;
 };
 
