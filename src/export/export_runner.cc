@@ -98,23 +98,19 @@ Status ExportRunner::RunChunks(const std::atomic<bool>& cancel) {
            tables[static_cast<size_t>(b.table_index)].estimated_bytes;
   });
 
-  parquet::WriterOptions base_writer_options;
-  base_writer_options.compression = options_.compression;
-  base_writer_options.key_value_metadata.emplace_back("snaplake.export_task", options_.task_id);
-  // Each open writer buffers about one compressed row group and peaks near
-  // twice that while flushing it; besides, every column keeps an open page, a
-  // dictionary and scratch (about kPerColumnBytes). Both come out of the
-  // worker's share of the budget, so a 1,600-column table gets small row
-  // groups instead of blowing the ceiling.
-  constexpr int64_t kPerColumnBytes = int64_t{64} << 10;
-  auto writer_options_for = [&](const SourceTable& table) {
-    parquet::WriterOptions writer_options = base_writer_options;
-    const int64_t share = options_.memory_budget_bytes / parallel;
-    const int64_t columns = static_cast<int64_t>(table.columns.size());
-    writer_options.row_group_bytes =
-        std::clamp<int64_t>((share - columns * kPerColumnBytes) / 2, int64_t{4} << 20, int64_t{128} << 20);
-    return writer_options;
-  };
+  // A Parquet writer counts everything it holds (closed pages, open pages,
+  // dictionaries) against row_group_bytes and flushes when it gets there, so
+  // a worker's share of the budget goes to its row group, less what the
+  // worker holds outside the writer: one batch (with its buffers' growth
+  // slack), the thread's page scratch, the compressor and the sink's buffer
+  // (an S3 multipart part). Nothing in it depends on the table's size.
+  constexpr int64_t kWorkerOverheadBytes = int64_t{12} << 20;
+  parquet::WriterOptions writer_options;
+  writer_options.compression = options_.compression;
+  writer_options.key_value_metadata.emplace_back("snaplake.export_task", options_.task_id);
+  writer_options.row_group_bytes =
+      std::clamp<int64_t>(options_.memory_budget_bytes / parallel - options_.batch_bytes * 3 / 2 - kWorkerOverheadBytes,
+                          int64_t{4} << 20, int64_t{128} << 20);
 
   RateLimiter limiter(options_.max_rate);
   // At a low row rate, smaller batches keep the pace even instead of bursty.
@@ -144,7 +140,7 @@ Status ExportRunner::RunChunks(const std::atomic<bool>& cancel) {
     auto open_writer = [&]() -> Status {
       SL_ASSIGN_OR_RETURN(std::unique_ptr<OutputStream> sink, fs_->OpenWrite(path));
       SL_ASSIGN_OR_RETURN(writer,
-                          parquet::ParquetWriter::Open(std::move(sink), batch.schema(), writer_options_for(table)));
+                          parquet::ParquetWriter::Open(std::move(sink), batch.schema(), writer_options));
       return Status::OK();
     };
     int64_t last_bytes = 0;

@@ -8,8 +8,11 @@
 // On failure or cancellation nothing more is written and Run() returns the
 // error; the caller decides whether to remove the partial output.
 //
-// Memory ceiling: parallel × (row group buffer + page buffers + one batch +
-// one COPY message); the row group size is derived from `memory_budget_bytes`.
+// Memory ceiling: about `memory_budget_bytes` for all workers together, plus a
+// fixed base: each worker's share is its writer's row group (which counts the
+// writer's open pages and dictionaries too) plus one batch and one page of
+// scratch. Nothing is kept per chunk or per file, so it does not grow with
+// table size.
 #pragma once
 
 #include <atomic>

@@ -24,6 +24,10 @@ constexpr int64_t kBlockLevels = 4096;
 // Upper bound on levels per page, so all-NULL columns (whose pages are tiny)
 // still get several pages and int32 counts never overflow.
 constexpr int64_t kMaxLevelsPerPage = int64_t{1} << 20;
+// A chunk's first values probe whether a dictionary can pay off: when nearly
+// all of this many are distinct, the column goes PLAIN at once instead of
+// filling a dictionary to its limit (memory and bytes) in every row group.
+constexpr int64_t kDistinctProbeValues = 32768;
 
 // How a leaf's Column stores the values the physical type needs.
 enum class Source {
@@ -84,6 +88,32 @@ void PutLevels(RleBitPackedEncoder* enc, const L* levels, int64_t n) {
 
 void AppendU32(ByteBuffer* out, size_t at, uint32_t v) { std::memcpy(out->data() + at, &v, 4); }
 
+// Buffers for assembling one page (levels + values, compressed, header). A
+// page is built and copied into a buffer of its own within one call, so every
+// column writer on a thread shares one set: a page's worth of scratch per
+// thread instead of per column (per column, it outweighed the row group).
+struct PageScratch {
+  ByteBuffer body;
+  ByteBuffer values;
+  ByteBuffer compressed;
+  ByteBuffer header;
+  RleBitPackedEncoder indices{1};
+};
+
+PageScratch& ThreadPageScratch() {
+  thread_local PageScratch scratch;
+  return scratch;
+}
+
+// After a page far larger than usual (one huge value), the scratch gives the
+// memory back instead of keeping it for the thread's lifetime.
+void TrimScratch(PageScratch& scratch, int64_t page_bytes) {
+  const size_t keep = static_cast<size_t>(std::max<int64_t>(2 * page_bytes, int64_t{256} << 10));
+  for (ByteBuffer* b : {&scratch.body, &scratch.values, &scratch.compressed, &scratch.header}) {
+    if (b->capacity() > keep) b->Release();
+  }
+}
+
 template <typename T>
 class TypedColumnWriter final : public ColumnChunkWriter {
  public:
@@ -95,7 +125,6 @@ class TypedColumnWriter final : public ColumnChunkWriter {
         source_(SourceFor(leaf)),
         def_encoder_(BitWidthFor(static_cast<uint64_t>(leaf.max_def))),
         rep_encoder_(BitWidthFor(static_cast<uint64_t>(leaf.max_rep))),
-        index_encoder_(1),
         page_stats_(leaf.sort_order),
         chunk_stats_(leaf.sort_order),
         dictionary_(MakeDictionary(leaf)) {
@@ -176,13 +205,13 @@ class TypedColumnWriter final : public ColumnChunkWriter {
 
   int64_t BufferedBytes() const override {
     if (finished_) return 0;
-    return pages_bytes_ + static_cast<int64_t>(dictionary_.plain_bytes()) + OpenPageBytes();
+    return pages_bytes_ + static_cast<int64_t>(dictionary_.memory_bytes()) + OpenPageMemory();
   }
 
   Status FinishChunk(int64_t chunk_offset, ColumnChunk* chunk, std::vector<ByteView>* bytes) override {
     ClearFinishedChunk();
     SL_RETURN_NOT_OK(FlushPage());
-    dictionary_page_.Clear();
+    dictionary_page_.Release();
     const bool has_dictionary = dictionary_pages_written_ > 0;
     if (has_dictionary) SL_RETURN_NOT_OK(BuildDictionaryPage());
 
@@ -228,6 +257,10 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     dictionary_.Clear();
     dictionary_active_ = dictionary_allowed_;
     first_page_ = true;
+    // The open page's buffers regrow in the next row group; between row
+    // groups they would only pin memory.
+    page_plain_.Release();
+    std::vector<uint32_t>().swap(page_indices_);
     return Status::OK();
   }
 
@@ -244,7 +277,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     if (!finished_) return;
     pages_.clear();
     pages_bytes_ = 0;
-    dictionary_page_.Clear();
+    dictionary_page_.Release();
     finished_ = false;
   }
 
@@ -342,17 +375,25 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       // The dictionary stays as it is (earlier pages refer to it); the rest of
       // the chunk is written without it.
       SL_RETURN_NOT_OK(FlushPage());
-      dictionary_active_ = false;
+      StopDictionary();
+    } else if (dictionary_active_ && first_page_ && page_values_ >= kDistinctProbeValues &&
+               static_cast<int64_t>(dictionary_.size()) * 10 > page_values_ * 9) {
+      SL_RETURN_NOT_OK(FlushPage());
+      StopDictionary();
     } else if (OpenPageBytes() >= options_.page_bytes || page_levels_ >= kMaxLevelsPerPage) {
       SL_RETURN_NOT_OK(FlushPage());
     }
     return Status::OK();
   }
 
+  // The open page's size as the page limit sees it: its encoded bytes, except
+  // that dictionary indices count as the 4 bytes each they occupy until the
+  // page closes (bit-packed, a page of small indices would otherwise hold
+  // up to 32 times page_bytes).
   int64_t OpenPageBytes() const {
     int64_t values_bytes;
     if (dictionary_active_) {
-      values_bytes = static_cast<int64_t>(page_indices_.size()) * BitWidthFor(dictionary_.size()) / 8 + 1;
+      values_bytes = static_cast<int64_t>(page_indices_.size() * sizeof(uint32_t));
     } else if constexpr (kIsInteger<T>) {
       values_bytes = use_delta_ ? static_cast<int64_t>(delta_encoder_.EstimatedSize())
                                 : static_cast<int64_t>(page_plain_.size());
@@ -364,14 +405,38 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     return values_bytes + static_cast<int64_t>(def_encoder_.EstimatedSize() + rep_encoder_.EstimatedSize());
   }
 
+  // What the open page holds in memory: its buffers' capacity, levels included.
+  int64_t OpenPageMemory() const {
+    return static_cast<int64_t>(page_indices_.capacity() * sizeof(uint32_t) + page_plain_.capacity() +
+                                def_encoder_.EstimatedSize() + rep_encoder_.EstimatedSize()) +
+           DeltaMemory() +
+           static_cast<int64_t>(scratch_.capacity() * sizeof(T) + slots_.capacity() * sizeof(int64_t) +
+                                decimal_bytes_.capacity());
+  }
+
+  int64_t DeltaMemory() const {
+    if constexpr (kIsInteger<T>) {
+      if (use_delta_ && !dictionary_active_) return static_cast<int64_t>(delta_encoder_.EstimatedSize());
+    }
+    return 0;
+  }
+
+  // A dictionary given up for this chunk keeps its entries for the dictionary
+  // page, but not its lookup table.
+  void StopDictionary() {
+    dictionary_active_ = false;
+    dictionary_.DropIndex();
+    std::vector<uint32_t>().swap(page_indices_);
+  }
+
   // Appends the open page's encoded values to *out; returns their encoding.
-  Encoding AppendValues(ByteBuffer* out) {
+  Encoding AppendValues(ByteBuffer* out, RleBitPackedEncoder* index_encoder) {
     if (dictionary_active_) {
       const int width = std::max(1, BitWidthFor(dictionary_.size() > 0 ? dictionary_.size() - 1 : 0));
       out->PushBack(static_cast<uint8_t>(width));
-      index_encoder_.Reset(width);
-      index_encoder_.PutBatch(page_indices_.data(), static_cast<int64_t>(page_indices_.size()));
-      index_encoder_.FinishInto(out);
+      index_encoder->Reset(width);
+      index_encoder->PutBatch(page_indices_.data(), static_cast<int64_t>(page_indices_.size()));
+      index_encoder->FinishInto(out);
       return Encoding::kRleDictionary;
     }
     if constexpr (kIsInteger<T>) {
@@ -398,7 +463,7 @@ class TypedColumnWriter final : public ColumnChunkWriter {
       // Mostly distinct values: a dictionary would cost more than it saves.
       // This page still uses it; later pages do not.
       SL_RETURN_NOT_OK(WritePage());
-      dictionary_active_ = false;
+      StopDictionary();
       return Status::OK();
     }
     return WritePage();
@@ -406,43 +471,48 @@ class TypedColumnWriter final : public ColumnChunkWriter {
 
   Status WritePage() {
     const bool v2 = options_.data_page_version == 2;
-    body_.Clear();
+    PageScratch& scratch = ThreadPageScratch();
+    ByteBuffer& body = scratch.body;
+    ByteBuffer& value_bytes = scratch.values;
+    ByteBuffer& compressed = scratch.compressed;
+    ByteBuffer& header_bytes = scratch.header;
+    body.Clear();
     size_t rep_bytes = 0, def_bytes = 0, uncompressed_values = 0;
     Encoding encoding;
-    const ByteBuffer* payload = &body_;
+    const ByteBuffer* payload = &body;
     int64_t uncompressed_size;
     if (!v2) {
       if (leaf_.max_rep > 0) {
-        const size_t at = body_.size();
-        body_.Grow(4);
-        rep_encoder_.FinishInto(&body_);
-        AppendU32(&body_, at, static_cast<uint32_t>(body_.size() - at - 4));
+        const size_t at = body.size();
+        body.Grow(4);
+        rep_encoder_.FinishInto(&body);
+        AppendU32(&body, at, static_cast<uint32_t>(body.size() - at - 4));
       }
       if (leaf_.max_def > 0) {
-        const size_t at = body_.size();
-        body_.Grow(4);
-        def_encoder_.FinishInto(&body_);
-        AppendU32(&body_, at, static_cast<uint32_t>(body_.size() - at - 4));
+        const size_t at = body.size();
+        body.Grow(4);
+        def_encoder_.FinishInto(&body);
+        AppendU32(&body, at, static_cast<uint32_t>(body.size() - at - 4));
       }
-      encoding = AppendValues(&body_);
-      uncompressed_size = static_cast<int64_t>(body_.size());
+      encoding = AppendValues(&body, &scratch.indices);
+      uncompressed_size = static_cast<int64_t>(body.size());
       if (codec_ != nullptr && codec_->kind() != CompressionCodec::kUncompressed) {
-        compressed_.Clear();
-        SL_RETURN_NOT_OK(codec_->Compress(body_.view(), &compressed_));
-        payload = &compressed_;
+        compressed.Clear();
+        SL_RETURN_NOT_OK(codec_->Compress(body.view(), &compressed));
+        payload = &compressed;
       }
     } else {
-      if (leaf_.max_rep > 0) rep_encoder_.FinishInto(&body_);
-      rep_bytes = body_.size();
-      if (leaf_.max_def > 0) def_encoder_.FinishInto(&body_);
-      def_bytes = body_.size() - rep_bytes;
-      values_.Clear();
-      encoding = AppendValues(&values_);
-      uncompressed_values = values_.size();
+      if (leaf_.max_rep > 0) rep_encoder_.FinishInto(&body);
+      rep_bytes = body.size();
+      if (leaf_.max_def > 0) def_encoder_.FinishInto(&body);
+      def_bytes = body.size() - rep_bytes;
+      value_bytes.Clear();
+      encoding = AppendValues(&value_bytes, &scratch.indices);
+      uncompressed_values = value_bytes.size();
       if (codec_ != nullptr && codec_->kind() != CompressionCodec::kUncompressed) {
-        SL_RETURN_NOT_OK(codec_->Compress(values_.view(), &body_));
+        SL_RETURN_NOT_OK(codec_->Compress(value_bytes.view(), &body));
       } else {
-        body_.Append(values_.view());
+        body.Append(value_bytes.view());
       }
       uncompressed_size = static_cast<int64_t>(rep_bytes + def_bytes + uncompressed_values);
     }
@@ -484,11 +554,11 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     // Each closed page gets a buffer of its exact size: one growing chunk
     // buffer would keep up to half its size as slack, and copy itself while
     // growing, which is what drives peak memory past the row group size.
-    header_bytes_.Clear();
-    SerializePageHeader(header, &header_bytes_);
-    const int64_t header_size = static_cast<int64_t>(header_bytes_.size());
-    ByteBuffer page(header_bytes_.size() + payload->size());
-    page.Append(header_bytes_.view());
+    header_bytes.Clear();
+    SerializePageHeader(header, &header_bytes);
+    const int64_t header_size = static_cast<int64_t>(header_bytes.size());
+    ByteBuffer page(header_bytes.size() + payload->size());
+    page.Append(header_bytes.view());
     page.Append(payload->view());
     pages_bytes_ += static_cast<int64_t>(page.size());
     pages_.push_back(std::move(page));
@@ -507,14 +577,11 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     page_plain_.Clear();
     page_indices_.clear();
     first_page_ = false;
+    TrimScratch(scratch, options_.page_bytes);
     if (lean_) {
       // Wide schemas: thousands of columns each keeping a page's worth of
-      // scratch would dwarf the row group itself.
-      body_.Release();
-      values_.Release();
-      compressed_.Release();
+      // buffers would dwarf the row group itself.
       decimal_bytes_.Release();
-      header_bytes_.Release();
       page_plain_.Release();
       std::vector<uint32_t>().swap(page_indices_);
     }
@@ -527,17 +594,20 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   }
 
   Status BuildDictionaryPage() {
-    body_.Clear();
-    dictionary_.AppendPlain(&body_);
-    const ByteBuffer* payload = &body_;
+    PageScratch& scratch = ThreadPageScratch();
+    ByteBuffer& body = scratch.body;
+    ByteBuffer& compressed = scratch.compressed;
+    body.Clear();
+    dictionary_.AppendPlain(&body);
+    const ByteBuffer* payload = &body;
     if (codec_ != nullptr && codec_->kind() != CompressionCodec::kUncompressed) {
-      compressed_.Clear();
-      SL_RETURN_NOT_OK(codec_->Compress(body_.view(), &compressed_));
-      payload = &compressed_;
+      compressed.Clear();
+      SL_RETURN_NOT_OK(codec_->Compress(body.view(), &compressed));
+      payload = &compressed;
     }
     PageHeader header;
     header.type = PageType::kDictionaryPage;
-    header.uncompressed_page_size = static_cast<int32_t>(body_.size());
+    header.uncompressed_page_size = static_cast<int32_t>(body.size());
     header.compressed_page_size = static_cast<int32_t>(payload->size());
     if (options_.page_checksums) {
       header.crc = static_cast<int32_t>(libdeflate_crc32(0, payload->data(), payload->size()));
@@ -549,8 +619,9 @@ class TypedColumnWriter final : public ColumnChunkWriter {
     SerializePageHeader(header, &dictionary_page_);
     const int64_t header_size = static_cast<int64_t>(dictionary_page_.size());
     dictionary_page_.Append(payload->view());
-    chunk_uncompressed_ += header_size + static_cast<int64_t>(body_.size());
+    chunk_uncompressed_ += header_size + static_cast<int64_t>(body.size());
     chunk_compressed_ += header_size + static_cast<int64_t>(payload->size());
+    TrimScratch(scratch, options_.dictionary_page_bytes);
     return Status::OK();
   }
 
@@ -562,7 +633,6 @@ class TypedColumnWriter final : public ColumnChunkWriter {
 
   RleBitPackedEncoder def_encoder_;
   RleBitPackedEncoder rep_encoder_;
-  RleBitPackedEncoder index_encoder_;
   DeltaEncoderFor<T> delta_encoder_;
   ColumnStatistics<T> page_stats_;
   ColumnStatistics<T> chunk_stats_;
@@ -583,7 +653,6 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   // The chunk so far: closed data pages, each header + body.
   std::vector<ByteBuffer> pages_;
   int64_t pages_bytes_ = 0;
-  ByteBuffer header_bytes_;
   ByteBuffer dictionary_page_;
   int64_t chunk_levels_ = 0;
   int64_t chunk_uncompressed_ = 0;
@@ -592,13 +661,10 @@ class TypedColumnWriter final : public ColumnChunkWriter {
   int64_t plain_pages_written_ = 0;
   int64_t delta_pages_written_ = 0;
 
-  // Scratch, reused.
+  // Per-block scratch, reused (page scratch is per thread: PageScratch).
   std::vector<T> scratch_;
   std::vector<int64_t> slots_;
   ByteBuffer decimal_bytes_;
-  ByteBuffer body_;
-  ByteBuffer values_;
-  ByteBuffer compressed_;
 };
 
 }  // namespace

@@ -4,8 +4,15 @@
 // are its validity) or shredded (levels + value slots from the shredder).
 // They are encoded into the open page as they come; a page is closed
 // (levels + values, compressed, with header and statistics) once it reaches
-// page_bytes, and kept in memory until the row group is written. A page
-// always starts at a row boundary.
+// page_bytes (dictionary indices counted at the 4 bytes each they take until
+// then), and kept in memory until the row group is written. A page always
+// starts at a row boundary.
+//
+// Memory: closed pages, the open page, and the dictionary while it is in use;
+// page assembly scratch is shared by all column writers of a thread. All of
+// it is reported by BufferedBytes(), which is what the file writer weighs
+// against row_group_bytes, so a row group's memory, not only its output,
+// stays within it.
 #pragma once
 
 #include <memory>
@@ -30,7 +37,8 @@ class ColumnChunkWriter {
   virtual Status WriteFlat(const Column& column) = 0;
   virtual Status WriteShredded(const ShreddedLeaf& leaf) = 0;
 
-  // Bytes this chunk holds now: closed pages (compressed) plus the open page.
+  // Memory this chunk holds now: closed pages (compressed), the open page's
+  // buffers and the dictionary's (entries and lookup table). 0 once finished.
   virtual int64_t BufferedBytes() const = 0;
 
   // Closes the open page and lays the chunk out as if it started at file

@@ -4,6 +4,11 @@
 // Values are keyed by their exact bytes (so -0.0 and 0.0, or two NaN payloads,
 // stay distinct and round-trip bit for bit). Open addressing, power-of-two
 // capacity, grown at 50 % load; lookups allocate nothing.
+//
+// Memory: the lookup table costs two to four times the PLAIN bytes, so a
+// writer that stops adding entries (fallback to PLAIN) calls DropIndex(), and
+// Clear() gives everything back: a dictionary holds memory only while it is
+// in use, and memory_bytes() says how much.
 #pragma once
 
 #include <algorithm>
@@ -31,9 +36,9 @@ inline uint64_t HashWord(uint64_t x) {
 template <typename T>
 class FixedDictionary {
  public:
-  FixedDictionary() { Rehash(1024); }
+  FixedDictionary() { Rehash(kInitialSlots); }
 
-  // The index of v, inserting it if new.
+  // The index of v, inserting it if new. Not after DropIndex() (until Clear()).
   uint32_t IndexOf(T v) {
     uint64_t bits = 0;
     std::memcpy(&bits, &v, sizeof(T));
@@ -55,14 +60,23 @@ class FixedDictionary {
 
   size_t size() const { return values_.size(); }
   size_t plain_bytes() const { return values_.size() * sizeof(T); }
+  size_t memory_bytes() const { return values_.capacity() * sizeof(T) + slots_.capacity() * sizeof(uint32_t); }
   void AppendPlain(ByteBuffer* out) const { out->Append(values_.data(), values_.size() * sizeof(T)); }
+  // Frees the lookup table; the entries stay for AppendPlain.
+  void DropIndex() {
+    std::vector<uint32_t>().swap(slots_);
+    mask_ = 0;
+  }
+  // Empty again, with the memory of a new dictionary.
   void Clear() {
-    values_.clear();
-    std::fill(slots_.begin(), slots_.end(), kEmpty);
+    std::vector<T>().swap(values_);
+    std::vector<uint32_t>().swap(slots_);
+    Rehash(kInitialSlots);
   }
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
+  static constexpr size_t kInitialSlots = 256;
 
   void Rehash(size_t capacity) {
     slots_.assign(capacity, kEmpty);
@@ -86,8 +100,9 @@ class FixedDictionary {
 // for BYTE_ARRAY, raw bytes for FLBA.
 class BytesDictionary {
  public:
-  explicit BytesDictionary(int fixed_width = 0) : fixed_width_(fixed_width) { Rehash(1024); }
+  explicit BytesDictionary(int fixed_width = 0) : fixed_width_(fixed_width) { Rehash(kInitialSlots); }
 
+  // The index of v, inserting it if new. Not after DropIndex() (until Clear()).
   uint32_t IndexOf(std::string_view v) {
     const uint64_t h = HashBytes(reinterpret_cast<const uint8_t*>(v.data()), v.size());
     size_t slot = h & mask_;
@@ -105,21 +120,35 @@ class BytesDictionary {
     }
     starts_.push_back(plain_.size());
     plain_.Append(v);
+    count_ = starts_.size();
     if (starts_.size() * 2 > slots_.size()) Rehash(slots_.size() * 2);
     return index;
   }
 
-  size_t size() const { return starts_.size(); }
+  size_t size() const { return count_; }
   size_t plain_bytes() const { return plain_.size(); }
+  size_t memory_bytes() const {
+    return plain_.capacity() + starts_.capacity() * sizeof(size_t) + slots_.capacity() * sizeof(Slot);
+  }
   void AppendPlain(ByteBuffer* out) const { out->Append(plain_.view()); }
+  // Frees the lookup table; the entries stay for AppendPlain.
+  void DropIndex() {
+    std::vector<Slot>().swap(slots_);
+    std::vector<size_t>().swap(starts_);
+    mask_ = 0;
+  }
+  // Empty again, with the memory of a new dictionary.
   void Clear() {
-    starts_.clear();
-    plain_.Clear();
-    for (Slot& s : slots_) s.index = kEmpty;
+    std::vector<size_t>().swap(starts_);
+    plain_.Release();
+    count_ = 0;
+    slots_.clear();
+    Rehash(kInitialSlots);
   }
 
  private:
   static constexpr uint32_t kEmpty = UINT32_MAX;
+  static constexpr size_t kInitialSlots = 256;
   struct Slot {
     uint64_t hash = 0;
     uint32_t index = kEmpty;
@@ -153,7 +182,8 @@ class BytesDictionary {
 
   int fixed_width_;
   ByteBuffer plain_;
-  std::vector<size_t> starts_;  // offset of each entry's bytes in plain_
+  std::vector<size_t> starts_;  // offset of each entry's bytes in plain_ (lookup only)
+  size_t count_ = 0;
   std::vector<Slot> slots_;
   size_t mask_ = 0;
 };
