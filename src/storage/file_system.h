@@ -61,7 +61,8 @@ class FileSystem {
   // Makes `to` a file with the bytes of `from` without passing them through
   // this process where the store allows: a hard link on one local file system
   // (a byte copy across devices), a server-side copy on S3. `to` is replaced if
-  // it exists; it is never visible half-written.
+  // it exists; it is never visible half-written. Its modification time is the
+  // time of the copy (for a hard link, `from`'s moves with it).
   virtual Status Copy(const std::string& from, const std::string& to) = 0;
   // Removes `path` and everything under it; a missing path is OK. The default
   // deletes every listed file (object stores have no directories).

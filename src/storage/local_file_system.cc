@@ -275,6 +275,15 @@ Status LocalFileSystem::Copy(const std::string& from_uri, const std::string& to_
     std::vector<uint8_t> buffer(size_t{1} << 20);
     return CopyBytes(*in, *out, buffer);
   }
+  // The copy is new as of now, as an object store's copy is: Delta's vacuum
+  // keeps unreferenced files younger than its retention, and a file an ingest
+  // has linked but not yet committed must count as young. (`from` shares the
+  // inode, so its time moves too.)
+  if (::utimensat(AT_FDCWD, temp.c_str(), nullptr, 0) != 0) {
+    int err = errno;
+    ::unlink(temp.c_str());
+    return ErrnoStatus("cannot set the modification time of", to, err);
+  }
   if (::rename(temp.c_str(), to.c_str()) != 0) {
     int err = errno;
     ::unlink(temp.c_str());
