@@ -265,6 +265,14 @@ Result<std::unique_ptr<MySqlConnection>> MySqlConnection::Connect(const MySqlCon
     }
     return Status::IOError(msg);
   }
+  // libmariadb's MYSQL_OPT_SSL_ENFORCE does not refuse a server that offers no
+  // TLS: it goes on in clear. A mode that asks for TLS must never end up there.
+  const bool tls_required = !params.ssl_mode.empty() && params.ssl_mode != "DISABLED" && params.ssl_mode != "PREFERRED";
+  if (tls_required && mysql_get_ssl_cipher(mysql) == nullptr) {
+    return Status::IOError("cannot connect to MySQL at " + params.Describe() + ": ssl-mode=" + params.ssl_mode +
+                           " but the server did not start SSL/TLS (it has no certificate configured); enable TLS on "
+                           "the server (ssl_cert, ssl_key) or use ssl-mode=PREFERRED");
+  }
   const char* info = mysql_get_server_info(mysql);
   connection->is_mariadb_ = info != nullptr && std::string_view(info).find("MariaDB") != std::string_view::npos;
   connection->server_version_ = mysql_get_server_version(mysql);
