@@ -80,7 +80,11 @@ Status ExportRunner::RunChunks(const std::atomic<bool>& cancel) {
     const int64_t chunk_bytes = options_.chunk_bytes > 0 ? options_.chunk_bytes
                                 : parallel > 1           ? kDefaultChunkBytes
                                                          : std::numeric_limits<int64_t>::max();
-    SL_ASSIGN_OR_RETURN(std::vector<Chunk> table_chunks, source_->PlanChunks(static_cast<int>(t), chunk_bytes));
+    // An automatic split gives every worker as many chunks of a table as the
+    // others; an explicit --chunk-size is taken as asked.
+    const int count_multiple = options_.chunk_bytes > 0 ? 1 : parallel;
+    SL_ASSIGN_OR_RETURN(std::vector<Chunk> table_chunks,
+                        source_->PlanChunks(static_cast<int>(t), chunk_bytes, count_multiple));
     states[t].directory = root + "/" + TableDirectory(tables[t]);
     states[t].uuid = NewUuid();
     states[t].chunks = static_cast<int>(table_chunks.size());

@@ -79,8 +79,11 @@ class Source {
   // The database's own clock at the moment the snapshot was taken, ms since the epoch.
   virtual int64_t snapshot_time_ms() const = 0;
   virtual const std::vector<SourceTable>& tables() const = 0;
-  // Splits table `table_index` into chunks of about `target_bytes` each.
-  virtual Result<std::vector<Chunk>> PlanChunks(int table_index, int64_t target_bytes) = 0;
+  // Splits table `table_index` into chunks of about `target_bytes` each. When
+  // it splits at all, the number of chunks is rounded up to a multiple of
+  // `count_multiple` (the workers), so that no worker idles on a table's tail:
+  // 3 chunks for 2 workers take as long as 4 twice as big.
+  virtual Result<std::vector<Chunk>> PlanChunks(int table_index, int64_t target_bytes, int count_multiple) = 0;
   virtual Result<std::unique_ptr<ChunkReader>> OpenChunk(const Chunk& chunk) = 0;
   // Asks every open reader to stop soon (their Next returns Cancelled).
   virtual void Cancel() = 0;

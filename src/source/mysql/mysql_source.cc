@@ -373,7 +373,7 @@ Status MySqlSource::PlanTables(std::vector<MySqlTableMeta> metas, MySqlConnectio
   return Status::OK();
 }
 
-Result<std::vector<Chunk>> MySqlSource::PlanChunks(int table_index, int64_t target_bytes) {
+Result<std::vector<Chunk>> MySqlSource::PlanChunks(int table_index, int64_t target_bytes, int count_multiple) {
   const MySqlTableMeta& meta = metas_[static_cast<size_t>(table_index)];
   std::vector<Chunk> chunks;
   Chunk whole;
@@ -407,6 +407,8 @@ Result<std::vector<Chunk>> MySqlSource::PlanChunks(int table_index, int64_t targ
   }
   const int128_t span = static_cast<int128_t>(hi) - lo + 1;
   int64_t count = (meta.data_bytes + target_bytes - 1) / target_bytes;
+  const int64_t multiple = std::max(1, count_multiple);
+  if (count > 1) count = (count + multiple - 1) / multiple * multiple;
   count = static_cast<int64_t>(std::min<int128_t>(std::min<int64_t>(count, 10000), span));
   if (count <= 1) {
     chunks.push_back(whole);

@@ -207,7 +207,7 @@ Status PgSource::PlanTables(std::vector<PgTableMeta> metas) {
   return Status::OK();
 }
 
-Result<std::vector<Chunk>> PgSource::PlanChunks(int table_index, int64_t target_bytes) {
+Result<std::vector<Chunk>> PgSource::PlanChunks(int table_index, int64_t target_bytes, int count_multiple) {
   const PgTableMeta& meta = metas_[static_cast<size_t>(table_index)];
   std::vector<Chunk> chunks;
   int64_t blocks = meta.max_heap_blocks;
@@ -220,6 +220,11 @@ Result<std::vector<Chunk>> PgSource::PlanChunks(int table_index, int64_t target_
     chunks.push_back(chunk);
     return chunks;
   }
+  // Round the count up to a multiple of the workers and spread the blocks evenly.
+  const int64_t multiple = std::max(1, count_multiple);
+  int64_t wanted = (blocks + blocks_per_chunk - 1) / blocks_per_chunk;
+  wanted = std::min(blocks, (wanted + multiple - 1) / multiple * multiple);
+  blocks_per_chunk = (blocks + wanted - 1) / wanted;
   int count = static_cast<int>((blocks + blocks_per_chunk - 1) / blocks_per_chunk);
   for (int i = 0; i < count; ++i) {
     Chunk chunk;

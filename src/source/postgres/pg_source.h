@@ -43,7 +43,7 @@ class PgSource final : public Source {
 
   int64_t snapshot_time_ms() const override { return snapshot_time_ms_; }
   const std::vector<SourceTable>& tables() const override { return tables_; }
-  Result<std::vector<Chunk>> PlanChunks(int table_index, int64_t target_bytes) override;
+  Result<std::vector<Chunk>> PlanChunks(int table_index, int64_t target_bytes, int count_multiple) override;
   Result<std::unique_ptr<ChunkReader>> OpenChunk(const Chunk& chunk) override;
   void Cancel() override;
 
