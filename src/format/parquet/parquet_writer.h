@@ -1,8 +1,9 @@
 // ParquetWriter: ColumnBatches in, one Parquet file out.
 //
-// Pages are encoded and compressed as they fill; a row group is buffered
-// (compressed) until it reaches `row_group_bytes`, then written to the sink, so
-// an open writer holds about one compressed row group. The sink publishes the
+// Pages are encoded and compressed as they fill; a row group is written to the
+// sink once the memory it holds (closed compressed pages, open pages,
+// dictionaries with their lookup tables) reaches `row_group_bytes`, so an open
+// writer holds about that much. The sink publishes the
 // file only in Finish(), after the footer is complete; a writer destroyed or
 // Abandon()ed before that leaves no file behind.
 //
@@ -27,9 +28,9 @@ namespace snaplake::parquet {
 struct WriterOptions {
   CompressionCodec compression = CompressionCodec::kSnappy;
   int compression_level = kDefaultCompressionLevel;
-  // A row group is closed after the Write() that brings its encoded
-  // (compressed) bytes to this; feed batches of a few thousand rows to keep
-  // the overshoot small.
+  // A row group is closed after the Write() that brings the memory it holds
+  // (see above) to this; feed batches of a few thousand rows to keep the
+  // overshoot small.
   int64_t row_group_bytes = int64_t{128} << 20;
   // A data page is closed once its encoded (uncompressed) bytes reach this.
   int64_t page_bytes = int64_t{1} << 20;
