@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cstring>
+#include <exception>
+#include <new>
 #include <limits>
 
 #include <mysql.h>
@@ -27,14 +29,19 @@ uint32_t Le32(const unsigned char* p) {
 }
 uint64_t Le64(const unsigned char* p) { return Le32(p) | (static_cast<uint64_t>(Le32(p + 4)) << 32); }
 
-// A length-encoded integer (the prefix of every string value); advances *p.
-uint64_t LengthPrefix(const unsigned char** p) {
+// A length-encoded integer (the prefix of every string value) into *n;
+// advances *p. False for what no value can carry: the NULL and error markers
+// (0xFB, 0xFF) or a length of 4 GiB or more (a LONGBLOB's limit), which only
+// a corrupt packet holds.
+bool LengthPrefix(const unsigned char** p, uint64_t* n) {
   const unsigned char* q = *p;
   switch (q[0]) {
-    case 252: *p += 3; return Le16(q + 1);
-    case 253: *p += 4; return Le32(q + 1) & 0xFFFFFF;
-    case 254: *p += 9; return Le64(q + 1);
-    default: *p += 1; return q[0];
+    case 251: case 255: return false;
+    case 252: *p += 3; *n = Le16(q + 1); return true;
+    case 253: *p += 4; *n = static_cast<uint64_t>(q[1]) | (static_cast<uint64_t>(q[2]) << 8) |
+                           (static_cast<uint64_t>(q[3]) << 16); return true;
+    case 254: *p += 9; *n = Le64(q + 1); return *n < (uint64_t{1} << 32);
+    default: *p += 1; *n = q[0]; return true;
   }
 }
 
@@ -253,8 +260,33 @@ Status MySqlBinaryRowDecoder::Bind(const std::vector<MySqlResultField>& fields) 
   return Status::OK();
 }
 
-void MySqlBinaryRowDecoder::Callback(void* decoder, unsigned int column, unsigned char** row) {
-  static_cast<MySqlBinaryRowDecoder*>(decoder)->OnValue(column, row);
+void MySqlBinaryRowDecoder::Callback(void* decoder, unsigned int column, unsigned char** row) noexcept {
+  auto* self = static_cast<MySqlBinaryRowDecoder*>(decoder);
+  ++self->values_seen_;
+  try {
+    self->OnValue(column, row);
+  } catch (const std::bad_alloc&) {
+    if (!self->failed_) self->error_ = Status::Internal("out of memory appending a MySQL value");
+    self->failed_ = true;
+  } catch (const std::exception& e) {
+    if (!self->failed_) self->error_ = Status::Internal(std::string("appending a MySQL value: ") + e.what());
+    self->failed_ = true;
+  }
+}
+
+void MySqlBinaryRowDecoder::BadLength(size_t index) {
+  if (!failed_) {
+    error_ = Status::Corruption("column " + plans_[index].column.name +
+                                ": the MySQL row holds an impossible value length (a corrupt packet)");
+  }
+  failed_ = true;
+}
+
+Status MySqlBinaryRowDecoder::MissingValues() const {
+  return Status::Internal("libmariadb delivered " + std::to_string(values_seen_) + " of " +
+                          std::to_string(slots_.size()) +
+                          " values of a row through the result callback; this client library is not supported "
+                          "(snaplake needs libmariadb 3.3 or later)");
 }
 
 Status MySqlBinaryRowDecoder::TakeError() {
@@ -275,6 +307,8 @@ void MySqlBinaryRowDecoder::OnValue(size_t index, unsigned char** row) {
     column.AppendNull();
     return;
   }
+  // After a bad length the position in the row is unknown: read nothing more.
+  if (failed_) return;
   const unsigned char* p = *row;
   switch (slots_[index].fast) {
     case Fast::kInt32FromInt1:
@@ -311,7 +345,8 @@ void MySqlBinaryRowDecoder::OnValue(size_t index, unsigned char** row) {
       break;
     case Fast::kCopyBytes: {
       const unsigned char* q = p;
-      const uint64_t n = LengthPrefix(&q);
+      uint64_t n = 0;
+      if (!LengthPrefix(&q, &n)) return BadLength(index);
       column.AppendBytes(q, static_cast<size_t>(n));
       *row = const_cast<unsigned char*>(q) + n;
       break;
@@ -400,7 +435,8 @@ void MySqlBinaryRowDecoder::OnValueSlow(size_t index, unsigned char** row, Colum
     }
     case Wire::kBytes: {
       const unsigned char* q = p;
-      const uint64_t n = LengthPrefix(&q);
+      uint64_t n = 0;
+      if (!LengthPrefix(&q, &n)) return BadLength(index);
       *row = const_cast<unsigned char*>(q) + n;
       status = AppendBytes(index, reinterpret_cast<const char*>(q), static_cast<size_t>(n), &column);
       break;

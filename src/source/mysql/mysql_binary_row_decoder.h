@@ -17,9 +17,12 @@
 // Zero and invalid dates become NULL and are counted per column
 // (invalid_dates()). A value that does not fit its plan is Corruption naming
 // the column; a TINYINT(1) holding neither 0 nor 1 is NotImplemented with
-// advice (--tinyint1-as-int). The callback cannot return an error: the first
-// one of a row is kept and FinishRow() returns it; the batch then holds part
-// of that row: discard it.
+// advice (--tinyint1-as-int). The callback cannot return an error and must not
+// throw (it runs inside libmariadb's C code): the first error of a row, an
+// allocation failure included, is kept and FinishRow() returns it; the batch
+// then holds part of that row: discard it. FinishRow() also fails unless the
+// row brought exactly one callback per column, so a library that skipped the
+// callback can never turn into rows silently missing.
 #pragma once
 
 #include <cstdint>
@@ -47,12 +50,18 @@ class MySqlBinaryRowDecoder {
   void StartRow(ColumnBatch* batch) {
     batch_ = batch;
     row_bytes_ = 4;  // the packet header
+    values_seen_ = 0;
   }
   // libmariadb's result callback (data = this decoder). *row points at the
   // value's binary encoding and is advanced past it; row == nullptr is NULL.
-  static void Callback(void* decoder, unsigned int column, unsigned char** row);
-  // The first error of the row, if any.
-  Status FinishRow() { return failed_ ? TakeError() : Status::OK(); }
+  static void Callback(void* decoder, unsigned int column, unsigned char** row) noexcept;
+  // The first error of the row, if any; Internal when the row did not bring
+  // one value per column.
+  Status FinishRow() {
+    if (failed_) return TakeError();
+    if (values_seen_ != slots_.size()) return MissingValues();
+    return Status::OK();
+  }
   // Wire bytes of the last row (approximate: values, length prefixes and header).
   int64_t row_bytes() const { return row_bytes_; }
 
@@ -83,6 +92,8 @@ class MySqlBinaryRowDecoder {
   void OnValue(size_t index, unsigned char** row);
   void OnValueSlow(size_t index, unsigned char** row, Column* column);
   Status TakeError();
+  Status MissingValues() const;
+  void BadLength(size_t index);
   Status AppendInteger(size_t index, int128_t v, Column* column);
   Status AppendFloat(size_t index, double v, Column* column);
   Status AppendTemporal(size_t index, const Packed& t, Column* column);
@@ -94,6 +105,7 @@ class MySqlBinaryRowDecoder {
   std::vector<int64_t> invalid_dates_;
   ColumnBatch* batch_ = nullptr;
   int64_t row_bytes_ = 0;
+  size_t values_seen_ = 0;  // callbacks since StartRow
   bool failed_ = false;
   Status error_;
 };

@@ -398,8 +398,14 @@ Result<std::vector<MySqlResultField>> MySqlConnection::StreamPrepared(std::strin
     statement_done_ = true;  // nothing to drain
     return StatementError("preparing the SELECT");
   }
-  mysql_stmt_attr_set(statement_, STMT_ATTR_CB_USER_DATA, data);
-  mysql_stmt_attr_set(statement_, STMT_ATTR_CB_RESULT, reinterpret_cast<const void*>(callback));
+  // Every value reaches the decoder through this callback: without it rows
+  // would fetch with nothing appended, so a refusal fails the read.
+  if (mysql_stmt_attr_set(statement_, STMT_ATTR_CB_USER_DATA, data) != 0 ||
+      mysql_stmt_attr_set(statement_, STMT_ATTR_CB_RESULT, reinterpret_cast<const void*>(callback)) != 0) {
+    statement_done_ = true;
+    return Status::NotImplemented("this libmariadb does not take a result callback (STMT_ATTR_CB_RESULT); "
+                                  "snaplake needs libmariadb 3.3 or later");
+  }
   if (mysql_stmt_execute(statement_) != 0) {
     statement_done_ = true;
     return StatementError("SELECT");

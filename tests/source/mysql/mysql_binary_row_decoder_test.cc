@@ -111,6 +111,39 @@ Result<Decoded> DecodeColumn(const MySqlColumnPlan& plan, const MySqlResultField
   return out;
 }
 
+// A row that reached the decoder without one callback per column (a client
+// library that ignored the callback) must fail, never pass as a row.
+TEST(MySqlBinaryRowDecoder, ARowMissingAValueFails) {
+  MySqlBinaryRowDecoder decoder(
+      {Plan(Meta("a", "int", "int(11)")), Plan(Meta("b", "int", "int(11)"))});
+  ASSERT_TRUE(decoder.Bind({Field(MYSQL_TYPE_LONG), Field(MYSQL_TYPE_LONG)}).ok());
+  ColumnBatch batch(decoder.schema());
+  decoder.StartRow(&batch);
+  std::string value = Le(7, 4);
+  unsigned char* row = reinterpret_cast<unsigned char*>(value.data());
+  MySqlBinaryRowDecoder::Callback(&decoder, 0, &row);
+  Status st = decoder.FinishRow();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("1 of 2 values"), std::string::npos) << st.ToString();
+  // No callback at all.
+  decoder.StartRow(&batch);
+  st = decoder.FinishRow();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("0 of 2 values"), std::string::npos) << st.ToString();
+}
+
+// Lengths no value can have (the NULL and error markers, 4 GiB or more) are a
+// corrupt packet: the row fails naming the column, nothing is read past it.
+TEST(MySqlBinaryRowDecoder, ImpossibleLengthsAreCorruption) {
+  const MySqlColumnPlan plan = Plan(Meta("v", "varchar", "varchar(10)"));
+  for (const Bytes& bad : {Bytes(1, '\xfb'), Bytes(1, '\xff'), Bytes(1, '\xfe') + Le(uint64_t{1} << 32, 8)}) {
+    Result<Decoded> d = DecodeColumn(plan, Field(MYSQL_TYPE_VAR_STRING), {bad + "xxxxxxxxxx"});
+    ASSERT_FALSE(d.ok());
+    EXPECT_EQ(d.status().code(), StatusCode::kCorruption) << d.status().ToString();
+    EXPECT_NE(d.status().message().find("column v"), std::string::npos) << d.status().ToString();
+  }
+}
+
 TEST(MySqlBinaryRowDecoder, CivilDays) {
   EXPECT_EQ(DaysFromCivil(1970, 1, 1), 0);
   EXPECT_EQ(DaysFromCivil(2000, 3, 1), 11017);
