@@ -20,25 +20,7 @@ Result<std::vector<Row>> MariaDbDigests(const MariaDbServer& server, const std::
   }
   sql.append(" FROM big.").append(table).append(" ORDER BY id");
   SL_ASSIGN_OR_RETURN(std::string out, server.Sql(sql));
-  std::vector<Row> rows;
-  size_t pos = 0;
-  while (pos < out.size()) {
-    size_t end = out.find('\n', pos);
-    if (end == std::string::npos) end = out.size();
-    std::string line = out.substr(pos, end - pos);
-    pos = end + 1;
-    Row row;
-    size_t start = 0;
-    for (;;) {
-      size_t tab = line.find('\t', start);
-      std::string field = line.substr(start, tab == std::string::npos ? std::string::npos : tab - start);
-      row.push_back(field == "NULL" ? std::nullopt : std::optional<std::string>(field));
-      if (tab == std::string::npos) break;
-      start = tab + 1;
-    }
-    rows.push_back(std::move(row));
-  }
-  return rows;
+  return ParseTabRows(out);
 }
 
 // `columns` are BLOB unless named in `text` (STRING: strlen counts their UTF-8 bytes).

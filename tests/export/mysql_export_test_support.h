@@ -137,14 +137,9 @@ inline int64_t JsonInt(const nlohmann::json& v) {
 inline std::string Show(const std::optional<std::string>& v) { return v.has_value() ? "'" + *v + "'" : "NULL"; }
 
 // MariaDB's rows of `db`.`table` ordered by `order_by`, rendered per column.
-inline Result<std::vector<Row>> MariaDbRows(const MariaDbServer& server, const std::string& db,
-                                            const std::string& table, const std::vector<Col>& cols,
-                                            const std::string& order_by) {
-  std::string sql = "SET time_zone = '+00:00';\nSELECT ";
-  for (size_t i = 0; i < cols.size(); ++i) sql.append(i == 0 ? "" : ", ").append(MariaDbExpr(cols[i]));
-  sql.append(" FROM ").append(MyQuote(db)).append(".").append(MyQuote(table));
-  sql.append(" ORDER BY ").append(MyQuote(order_by)).append(";\n");
-  SL_ASSIGN_OR_RETURN(std::string out, server.Sql(sql));
+// The rows of the `mariadb -N -B` client's output: one line a row, tab-separated
+// fields, NULL as the word NULL.
+inline std::vector<Row> ParseTabRows(const std::string& out) {
   std::vector<Row> rows;
   size_t pos = 0;
   while (pos < out.size()) {
@@ -164,6 +159,17 @@ inline Result<std::vector<Row>> MariaDbRows(const MariaDbServer& server, const s
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+inline Result<std::vector<Row>> MariaDbRows(const MariaDbServer& server, const std::string& db,
+                                            const std::string& table, const std::vector<Col>& cols,
+                                            const std::string& order_by) {
+  std::string sql = "SET time_zone = '+00:00';\nSELECT ";
+  for (size_t i = 0; i < cols.size(); ++i) sql.append(i == 0 ? "" : ", ").append(MariaDbExpr(cols[i]));
+  sql.append(" FROM ").append(MyQuote(db)).append(".").append(MyQuote(table));
+  sql.append(" ORDER BY ").append(MyQuote(order_by)).append(";\n");
+  SL_ASSIGN_OR_RETURN(std::string out, server.Sql(sql));
+  return ParseTabRows(out);
 }
 
 // DuckDB's rows of the Parquet files in `dir`, ordered by `order_by`.

@@ -11,22 +11,14 @@
 #include <optional>
 
 #include "source/mysql/mysql_binary_row_decoder.h"
+#include "source/mysql/mysql_column_meta.h"
 
 namespace snaplake::mysql {
 namespace {
 
 using Bytes = std::string;
 
-MySqlColumnMeta Meta(const std::string& name, const std::string& data_type, const std::string& column_type,
-                     int32_t precision = -1, int32_t scale = -1) {
-  MySqlColumnMeta m;
-  m.name = name;
-  m.data_type = data_type;
-  m.column_type = column_type;
-  m.numeric_precision = precision;
-  m.numeric_scale = scale;
-  return m;
-}
+using test_support::Meta;
 
 MySqlColumnPlan Plan(const MySqlColumnMeta& meta, TypeMode mode = TypeMode::kNative, bool time_in_range = true) {
   MySqlMappingOptions options;

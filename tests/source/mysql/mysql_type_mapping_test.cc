@@ -3,20 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "source/mysql/mysql_type_mapping.h"
+#include "source/mysql/mysql_column_meta.h"
 
 namespace snaplake::mysql {
 namespace {
 
-MySqlColumnMeta Meta(const std::string& name, const std::string& data_type, const std::string& column_type,
-                     int32_t precision = -1, int32_t scale = -1) {
-  MySqlColumnMeta m;
-  m.name = name;
-  m.data_type = data_type;
-  m.column_type = column_type;
-  m.numeric_precision = precision;
-  m.numeric_scale = scale;
-  return m;
-}
+using test_support::Meta;
 
 MySqlColumnPlan Plan(const MySqlColumnMeta& meta, TypeMode mode = TypeMode::kNative, bool tinyint1_as_int = false,
                      bool time_in_range = true) {
