@@ -753,7 +753,7 @@ struct BigTableFacts {
 // PostgreSQL 13 has no TID range scans, so snaplake reads each table there as
 // one stream (PgSource::PlanChunks); the chunking tests then expect one part.
 bool SplitsTables(const testing::PgServer& pg) {
-  return std::stol(PgValue(pg, "postgres", "SHOW server_version_num").ValueOr("0")) >= 140000;
+  return pg.VersionNum() >= 140000;
 }
 
 TEST(ExportData, ChunkedTableHasEveryRowOnce) {

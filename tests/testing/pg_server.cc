@@ -169,6 +169,11 @@ std::string PgServer::AsServerUser(const std::string& command) const {
   return StrCat("runuser -u postgres -- ", WithLibraries(command));
 }
 
+int PgServer::VersionNum() const {
+  Result<std::string> version = Psql("SHOW server_version_num");
+  return version.ok() ? std::atoi(version->c_str()) : 0;
+}
+
 Status PgServer::Prepare() {
   SL_ASSIGN_OR_RETURN(PgInstall install, FindInstall());
   bin_dir_ = install.bin_dir;

@@ -64,6 +64,9 @@ class PgServer {
   // returns its stdout. On failure the message holds psql's stderr.
   Result<std::string> Psql(const std::string& sql, const std::string& db = "postgres") const;
 
+  // server_version_num (150018 for 15.18), or 0 when it cannot be read.
+  int VersionNum() const;
+
   // Stops the server (pg_ctl stop -m immediate, or -m fast) and keeps its data.
   Status Stop(bool immediate = true);
   // Starts a stopped server again on the same port and data directory.

@@ -914,9 +914,9 @@ std::vector<PgColumnPlan> PlanTable(PgServer* pg, const std::string& table, Type
   }
   std::vector<NumericScan> scans;
   if (!to_scan.empty()) {
-    Result<std::string> version = pg->Psql("SHOW server_version_num");
-    EXPECT_TRUE(version.ok());
-    Result<std::string> row = pg->Psql(NumericScanSql(table, to_scan, std::stoi(*version)));
+    const int version = pg->VersionNum();
+    EXPECT_GT(version, 0);
+    Result<std::string> row = pg->Psql(NumericScanSql(table, to_scan, version));
     EXPECT_TRUE(row.ok()) << row.status().ToString();
     std::vector<std::string> fields = Split(Lines(*row).at(0), '|');
     Result<std::vector<NumericScan>> parsed = ParseNumericScanRow(fields, to_scan.size());
@@ -1016,8 +1016,7 @@ INSERT INTO pgdecode.every (id, r, d, dt, ts, tz)
 // infinities in 14. The stand-ins keep every expectation: the same Parquet
 // types, values that fit them, a NaN where an infinity was.
 std::string ForServer(PgServer* pg, std::string sql) {
-  Result<std::string> version = pg->Psql("SHOW server_version_num");
-  const long num = version.ok() ? std::strtol(version->c_str(), nullptr, 10) : 0;
+  const int num = pg->VersionNum();
   auto replace_all = [&sql](const std::string& from, const std::string& to) {
     for (size_t at = sql.find(from); at != std::string::npos; at = sql.find(from, at + to.size())) {
       sql.replace(at, from.size(), to);

@@ -34,8 +34,7 @@ TEST(PgSourcePlan, ChunkCountsFollowTheWorkers) {
   Result<std::unique_ptr<PgSource>> source = PgSource::Open(options);
   ASSERT_TRUE(source.ok()) << source.status().ToString();
   ASSERT_EQ((*source)->tables().size(), 1u);
-  Result<std::string> version = pg->Psql("SHOW server_version_num");
-  const bool splits = version.ok() && std::stol(*version) >= 140000;
+  const bool splits = pg->VersionNum() >= 140000;
 
   const int64_t target = 256 * 1024;  // 32 blocks
   const int64_t plain = (blocks + 31) / 32;
